@@ -1,0 +1,22 @@
+// @ts-check
+import { defineConfig } from "astro/config";
+import mdx from "@astrojs/mdx";
+import preact from "@astrojs/preact";
+import { unified } from "@astrojs/markdown-remark";
+import remarkDirective from "remark-directive";
+
+export default defineConfig({
+  output: "static",
+  integrations: [mdx(), preact()],
+  markdown: {
+    // Astro 7 defaults to the Sätteri processor, which ignores remark plugins.
+    processor: unified({ remarkPlugins: [remarkDirective] }),
+  },
+  vite: {
+    // The engine is a workspace package consumed as TypeScript source
+    // (its exports point at src/index.ts): let Vite compile it rather than
+    // treat it as a prebuilt dependency.
+    ssr: { noExternal: ["@ovs-lab/engine"] },
+    optimizeDeps: { exclude: ["@ovs-lab/engine"] },
+  },
+});
