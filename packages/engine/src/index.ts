@@ -1,0 +1,13 @@
+/** @ovs-lab/engine: an OpenFlow bridge simulator and the Antrea pipeline model. */
+export { OfpError, type Position } from "./ofp/errors.ts";
+export { FIELDS, fieldByName, fieldByNxm, type FieldDef } from "./ofp/fields.ts";
+export { formatMatch, type Match } from "./ofp/match.ts";
+export type { Action, OfVersion, Subfield } from "./ofp/actions.ts";
+export { parseActionList } from "./ofp/action-parse.ts";
+export { formatActions, formatAction } from "./ofp/action-format.ts";
+export {
+  parseFlow, parseFlowFile, installFlow, formatFlowLine,
+  type Flow, type FlowFileResult, type FlowFormatOptions,
+} from "./ofp/flow.ts";
+export { Bridge, type Port, type PortType, type BridgeConfig } from "./bridge/bridge.ts";
+export { FlowTable, type Rule, type LookupResult } from "./bridge/classifier.ts";

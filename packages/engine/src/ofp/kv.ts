@@ -1,0 +1,70 @@
+/**
+ * The key/value tokenizer behind every ovs-ofctl syntax (OVS's
+ * `ofputil_parse_key_value`): items are separated by commas or white space;
+ * an item is `key`, `key=value`, `key:value` or `key(value)`, and a value may
+ * hold nested parentheses.
+ */
+import { fail } from "./errors.ts";
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+  /** Offset of the key in the tokenized string. */
+  readonly start: number;
+  /** Offset of the value (or of the key when there is no value). */
+  readonly valueStart: number;
+  /** Offset just past the item. */
+  readonly end: number;
+}
+
+const DELIMS = ", \t\r\n";
+
+/** Splits `text` into key/value items. Offsets are relative to `text`. */
+export function* keyValues(text: string): Generator<KeyValue> {
+  let i = 0;
+  const n = text.length;
+  for (;;) {
+    while (i < n && DELIMS.includes(text[i]!)) i++;
+    if (i >= n) return;
+    const start = i;
+    while (i < n && !":=(, \t\r\n".includes(text[i]!)) i++;
+    const key = text.slice(start, i);
+    const sep = text[i];
+    if (sep === "=" || sep === ":") {
+      i++;
+      const valueStart = i;
+      let depth = 0;
+      while (i < n) {
+        const c = text[i]!;
+        if (c === "(") depth++;
+        else if (c === ")") {
+          if (depth === 0) break;
+          depth--;
+        } else if (depth === 0 && DELIMS.includes(c)) break;
+        i++;
+      }
+      yield { key, value: text.slice(valueStart, i), start, valueStart, end: i };
+    } else if (sep === "(") {
+      i++;
+      const valueStart = i;
+      let depth = 1;
+      while (i < n) {
+        const c = text[i]!;
+        if (c === "(") depth++;
+        else if (c === ")" && --depth === 0) break;
+        i++;
+      }
+      if (depth !== 0) fail(`${text.slice(start)}: unbalanced parentheses`);
+      const value = text.slice(valueStart, i);
+      i++;
+      yield { key, value, start, valueStart, end: i };
+    } else {
+      yield { key, value: "", start, valueStart: start, end: i };
+    }
+  }
+}
+
+/** All items of a comma-separated argument list, e.g. the inside of `ct(...)`. */
+export function splitArgs(text: string): KeyValue[] {
+  return [...keyValues(text)];
+}

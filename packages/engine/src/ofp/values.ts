@@ -1,0 +1,382 @@
+/** Parsing and printing of field values in ovs-ofctl syntax. */
+import { fail } from "./errors.ts";
+import {
+  allOnes, CT_STATE_FLAGS, FRAG_ANY, FRAG_LATER, TCP_FLAGS, TUN_FLAGS,
+  type FieldDef,
+} from "./fields.ts";
+
+export interface Masked {
+  value: bigint;
+  mask: bigint;
+}
+
+/** `%#x`: `0` for zero, otherwise `0x…` in lowercase. */
+export function hex(v: bigint): string {
+  return v === 0n ? "0" : "0x" + v.toString(16);
+}
+
+/** Parses an unsigned integer as OVS's `str_to_ull`/`parse_int_string` do (decimal or 0x hex). */
+export function parseUint(s: string): bigint | undefined {
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
+  if (/^[0-9]+$/.test(s)) return BigInt(s);
+  return undefined;
+}
+
+export function formatMac(v: bigint): string {
+  const parts: string[] = [];
+  for (let i = 5; i >= 0; i--) parts.push(((v >> BigInt(i * 8)) & 0xffn).toString(16).padStart(2, "0"));
+  return parts.join(":");
+}
+
+export function parseMac(s: string): bigint | undefined {
+  const m = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/.exec(s);
+  if (!m) return undefined;
+  let v = 0n;
+  for (let i = 1; i <= 6; i++) v = (v << 8n) | BigInt(parseInt(m[i]!, 16));
+  return v;
+}
+
+export function formatIpv4(v: bigint): string {
+  const n = Number(v);
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Dotted quad as OVS's `ip_parse` reads it (each part is taken modulo 256, as scanf's %hhu does). */
+export function parseIpv4(s: string): bigint | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (!m) return undefined;
+  let v = 0n;
+  for (let i = 1; i <= 4; i++) v = (v << 8n) | (BigInt(m[i]!) & 0xffn);
+  return v;
+}
+
+/** Number of leading one bits if `mask` is a CIDR mask of `bits` width, else -1. */
+export function cidrLength(mask: bigint, bits: number): number {
+  let n = 0;
+  for (let i = bits - 1; i >= 0; i--) {
+    if ((mask >> BigInt(i)) & 1n) n++;
+    else break;
+  }
+  const expect = n === 0 ? 0n : allOnes(bits) ^ allOnes(bits - n);
+  return mask === expect ? n : -1;
+}
+
+export function prefixMask(len: number, bits: number): bigint {
+  return len === 0 ? 0n : allOnes(bits) ^ allOnes(bits - len);
+}
+
+export function formatIpv6(v: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn));
+  // IPv4-mapped addresses print in mixed notation, as inet_ntop does.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `::ffff:${formatIpv4(v & 0xffffffffn)}`;
+  }
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hexes = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hexes.join(":");
+  const head = hexes.slice(0, bestStart).join(":");
+  const tail = hexes.slice(bestStart + bestLen).join(":");
+  return `${head}::${tail}`;
+}
+
+export function parseIpv6(s: string): bigint | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(":")) return undefined;
+  let tailV4: bigint | undefined;
+  let text = s;
+  const lastColon = s.lastIndexOf(":");
+  if (s.slice(lastColon + 1).includes(".")) {
+    tailV4 = parseIpv4(s.slice(lastColon + 1));
+    if (tailV4 === undefined) return undefined;
+    text = s.slice(0, lastColon + 1) + "0:0";
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (h: string) => (h === "" ? [] : h.split(":"));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const fill = 8 - head.length - tail.length;
+  if ((halves.length === 1 && fill !== 0) || fill < 0 || (halves.length === 2 && fill < 1 && head.length + tail.length > 7)) {
+    if (!(halves.length === 2 && fill === 0)) return undefined;
+  }
+  const groups = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill("0"), ...tail];
+  if (groups.length !== 8) return undefined;
+  let v = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    v = (v << 16n) | BigInt(parseInt(g, 16));
+  }
+  if (tailV4 !== undefined) v = (v & ~0xffffffffn) | tailV4;
+  return v;
+}
+
+/** `format_flags`: the names of set bits joined with `sep` (unknown bits as hex). */
+export function formatFlags(value: bigint, flags: readonly (readonly [string, bigint])[], sep: string): string {
+  const out: string[] = [];
+  let rest = value;
+  for (const [name, bit] of flags) {
+    if (value & bit) {
+      out.push(name);
+      rest &= ~bit;
+    }
+  }
+  if (rest) out.push(hex(rest));
+  return out.length ? out.join(sep) : "0";
+}
+
+/** `format_flags_masked`: `+name`/`-name` for each masked bit. */
+export function formatFlagsMasked(value: bigint, mask: bigint, flags: readonly (readonly [string, bigint])[]): string {
+  let s = "";
+  for (const [name, bit] of flags) {
+    if (mask & bit) s += (value & bit ? "+" : "-") + name;
+  }
+  return s;
+}
+
+function parseFlags(
+  s: string,
+  flags: readonly (readonly [string, bigint])[],
+  allMask: bigint,
+  fieldName: string,
+  unknownMessage: (bad: string) => string,
+): Masked {
+  // Either "+a-b" / "a|b" style, or a plain number with optional mask.
+  const numeric = /^(0[xX][0-9a-fA-F]+|[0-9]+)(?:\/(0[xX][0-9a-fA-F]+|[0-9]+))?$/.exec(s);
+  if (numeric) {
+    const value = BigInt(numeric[1]!);
+    const mask = numeric[2] !== undefined ? BigInt(numeric[2]) : allMask;
+    if (value > allMask || mask > allMask) fail(`${s}: value too large for ${fieldName}`);
+    return { value: value & mask, mask };
+  }
+  const lookup = (name: string): bigint | undefined => flags.find(([n]) => n === name)?.[1];
+  if (s.startsWith("+") || s.startsWith("-")) {
+    let value = 0n, mask = 0n;
+    const re = /([+-])([a-z_]+)/gy;
+    let m: RegExpExecArray | null;
+    let consumed = 0;
+    while ((m = re.exec(s))) {
+      const bit = lookup(m[2]!);
+      if (bit === undefined) fail(unknownMessage(m[2]!));
+      if (mask & bit) fail(`${s}: Each ${fieldName} flag can be specified only once`);
+      mask |= bit;
+      if (m[1] === "+") value |= bit;
+      consumed = re.lastIndex;
+    }
+    if (consumed !== s.length) fail(unknownMessage(s.slice(consumed)));
+    return { value, mask };
+  }
+  let value = 0n;
+  for (const name of s.split("|")) {
+    const bit = lookup(name);
+    if (bit === undefined) fail(unknownMessage(name));
+    value |= bit;
+  }
+  return { value, mask: allMask };
+}
+
+/** Parses `VALUE[/MASK]` for a field, in the field's own syntax. */
+export function parseFieldValue(f: FieldDef, text: string, ports?: PortResolver): Masked {
+  const full = allOnes(f.bits);
+  const fieldName = f.name;
+  switch (f.format) {
+    case "ct_state":
+      return parseFlags(text, CT_STATE_FLAGS, 0xffffffffn, "ct_state", (b) => `${b}: unknown ct_state flag(s)`);
+    case "tcp_flags":
+      return parseFlags(text, TCP_FLAGS, 0xfffn, "tcp_flags", (b) => `${b}: unknown tcp_flags flag(s)`);
+    case "tun_flags":
+      return parseFlags(text, TUN_FLAGS, 0xffffn, "tun_flags", (b) => `${b}: unknown tun_flags flag(s)`);
+    case "frag": {
+      const table: Record<string, Masked> = {
+        no: { value: 0n, mask: FRAG_ANY },
+        yes: { value: FRAG_ANY, mask: FRAG_ANY },
+        first: { value: FRAG_ANY, mask: FRAG_ANY | FRAG_LATER },
+        later: { value: FRAG_ANY | FRAG_LATER, mask: FRAG_ANY | FRAG_LATER },
+        not_later: { value: 0n, mask: FRAG_LATER },
+      };
+      const r = table[text];
+      if (!r) fail(`${text}: unknown frag type`);
+      return { ...r };
+    }
+    case "port": {
+      const p = ports?.parse(text) ?? parsePortNumber(text);
+      if (p === undefined) fail(`${text}: invalid or unknown port for ${fieldName}`);
+      return { value: BigInt(p), mask: full };
+    }
+    case "mac": {
+      const [v, m] = splitMask(text);
+      const value = parseMac(v);
+      if (value === undefined) fail(`${text}: invalid Ethernet address`);
+      if (m === undefined) return { value, mask: full };
+      const mask = parseMac(m);
+      if (mask === undefined) fail(`${text}: invalid Ethernet address`);
+      return { value: value & mask, mask };
+    }
+    case "ipv4": {
+      const [v, m] = splitMask(text);
+      const value = parseIpv4(v);
+      if (value === undefined) fail(`${text}: invalid IP address`);
+      if (m === undefined) return { value, mask: full };
+      if (/^\d+$/.test(m)) {
+        const len = Number(m);
+        if (len > 32) fail(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+        const mask = prefixMask(len, 32);
+        return { value: value & mask, mask };
+      }
+      const mask = parseIpv4(m);
+      if (mask === undefined) fail(`${text}: invalid IP address`);
+      return { value: value & mask, mask };
+    }
+    case "ipv6": {
+      const [v, m] = splitMask(text);
+      const value = parseIpv6(v);
+      if (value === undefined) fail(`${text}: invalid IPv6 address`);
+      if (m === undefined) return { value, mask: full };
+      if (/^\d+$/.test(m)) {
+        const len = Number(m);
+        if (len > 128) fail(`${text}: IPv6 network prefix bits not between 0 and 128, inclusive`);
+        const mask = prefixMask(len, 128);
+        return { value: value & mask, mask };
+      }
+      const mask = parseIpv6(m);
+      if (mask === undefined) fail(`${text}: invalid IPv6 address`);
+      return { value: value & mask, mask };
+    }
+    case "hex":
+    case "dec": {
+      const [v, m] = splitMask(text);
+      const value = parseUint(v);
+      if (value === undefined) fail(`${v}: bad syntax for ${fieldName} value`);
+      const bytes = Math.ceil(f.bits / 8);
+      if (value > allOnes(bytes * 8)) fail(`${v}: value too large for ${bytes}-byte field ${fieldName}`);
+      if (m === undefined) return { value, mask: full };
+      const mask = parseUint(m);
+      if (mask === undefined) fail(`${m}: bad syntax for ${fieldName} mask`);
+      if (mask > allOnes(bytes * 8)) fail(`${m}: value too large for ${bytes}-byte field ${fieldName}`);
+      return { value: value & mask, mask };
+    }
+  }
+}
+
+function splitMask(text: string): [string, string | undefined] {
+  const i = text.indexOf("/");
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+}
+
+/** Prints a field's value the way `match_format`/`mf_format` do. */
+export function formatFieldValue(f: FieldDef, value: bigint, mask: bigint, ports?: PortResolver): string {
+  const full = allOnes(f.bits);
+  const isFull = mask === full;
+  switch (f.format) {
+    case "ct_state":
+      return isFull || mask === 0xffffffffn ? formatFlags(value, CT_STATE_FLAGS, "|") : formatFlagsMasked(value, mask, CT_STATE_FLAGS);
+    case "tcp_flags":
+      return isFull ? formatFlags(value, TCP_FLAGS, "|") : formatFlagsMasked(value, mask, TCP_FLAGS);
+    case "tun_flags":
+      return isFull ? formatFlags(value, TUN_FLAGS, "|") : formatFlagsMasked(value, mask, TUN_FLAGS);
+    case "frag":
+      return value & FRAG_ANY ? (value & FRAG_LATER ? "later" : "first") : "no";
+    case "port":
+      return formatPort(Number(value), ports);
+    case "mac":
+      return isFull ? formatMac(value) : `${formatMac(value)}/${formatMac(mask)}`;
+    case "ipv4": {
+      if (isFull) return formatIpv4(value);
+      const len = cidrLength(mask, 32);
+      return len >= 0 ? `${formatIpv4(value)}/${len}` : `${formatIpv4(value)}/${formatIpv4(mask)}`;
+    }
+    case "ipv6": {
+      if (isFull) return formatIpv6(value);
+      const len = cidrLength(mask, 128);
+      return len >= 0 ? `${formatIpv6(value)}/${len}` : `${formatIpv6(value)}/${formatIpv6(mask)}`;
+    }
+    case "hex":
+      return isFull ? hex(value) : `${hex(value)}/${hex(mask)}`;
+    case "dec":
+      return isFull ? value.toString() : `${hex(value)}/${hex(mask)}`;
+  }
+}
+
+/** Reserved OpenFlow ports (OFPP_*) as OVS names them. */
+export const RESERVED_PORTS: Readonly<Record<string, number>> = {
+  UNSET: 0xfff7,
+  IN_PORT: 0xfff8,
+  TABLE: 0xfff9,
+  NORMAL: 0xfffa,
+  FLOOD: 0xfffb,
+  ALL: 0xfffc,
+  CONTROLLER: 0xfffd,
+  LOCAL: 0xfffe,
+  ANY: 0xffff,
+};
+export const OFPP_MAX = 0xff00;
+export const OFPP_IN_PORT = 0xfff8;
+export const OFPP_TABLE = 0xfff9;
+export const OFPP_NORMAL = 0xfffa;
+export const OFPP_CONTROLLER = 0xfffd;
+export const OFPP_LOCAL = 0xfffe;
+export const OFPP_NONE = 0xffff;
+
+const RESERVED_BY_NUMBER = new Map<number, string>(Object.entries(RESERVED_PORTS).map(([k, v]) => [v, k]));
+
+/** Maps port names to numbers and back, as `ofputil_port_map` does. */
+export interface PortResolver {
+  parse(text: string): number | undefined;
+  /** Name to print for a port number, or undefined to print the number. */
+  name(port: number): string | undefined;
+}
+
+export function parsePortNumber(text: string): number | undefined {
+  const upper = text.toUpperCase();
+  if (upper in RESERVED_PORTS) return RESERVED_PORTS[upper];
+  if (upper === "NONE") return OFPP_NONE;
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    if (n < OFPP_MAX || (n >= 0xfff7 && n <= 0xffff)) return n;
+    // Large 32-bit OpenFlow 1.1+ port numbers map onto the 16-bit space as OVS does.
+    if (n >= 0xffffff00 && n <= 0xffffffff) return n - 0xffff0000;
+    return undefined;
+  }
+  if (/^0x[0-9a-f]+$/i.test(text)) return parsePortNumber(String(Number(text)));
+  return undefined;
+}
+
+/** `namemap_put_name`: bare if it starts with a letter and is all alphanumeric, else JSON-quoted. */
+export function quoteName(name: string): string {
+  return /^[A-Za-z][A-Za-z0-9]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+export function formatPort(port: number, ports?: PortResolver): string {
+  const reserved = RESERVED_BY_NUMBER.get(port);
+  if (reserved) return reserved;
+  const name = ports?.name(port);
+  return name !== undefined ? quoteName(name) : String(port);
+}
+
+/** A resolver over a bridge's ports; `showNames` decides whether numbers print as names. */
+export function portResolver(ports: ReadonlyMap<string, number>, showNames: boolean): PortResolver {
+  const byNumber = new Map<number, string>();
+  const seen = new Map<number, number>();
+  for (const [name, n] of ports) {
+    seen.set(n, (seen.get(n) ?? 0) + 1);
+    byNumber.set(n, name);
+  }
+  return {
+    parse(text: string) {
+      const unq = text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? (JSON.parse(text) as string) : text;
+      const n = parsePortNumber(unq);
+      if (n !== undefined) return n;
+      return ports.get(unq);
+    },
+    name(port: number) {
+      if (!showNames || seen.get(port) !== 1) return undefined;
+      return byNumber.get(port);
+    },
+  };
+}
