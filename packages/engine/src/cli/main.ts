@@ -1,3 +1,6 @@
+/** The `ovs-lab` command line. */
+import { BRIDGE_USAGE, runBridgeCommand } from "./bridge-command.ts";
+
 export interface CliIo {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -7,17 +10,23 @@ export interface CliIo {
 const USAGE = `Usage: ovs-lab <command> [options]
 
 Commands:
-  (none yet)
+  bridge   run ovs-ofctl, ovs-vsctl or ovs-appctl against flows loaded from a file
 
-Options:
-  -h, --help  Show this help and exit
+Run "ovs-lab <command> --help" for a command's options.
 `;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     io.stdout(USAGE);
     return 0;
   }
-  io.stderr(`ovs-lab: unknown command '${argv[0]}'\n\n${USAGE}`);
+  switch (command) {
+    case "bridge":
+      return runBridgeCommand(rest, io);
+  }
+  io.stderr(`ovs-lab: unknown command '${command}'\n\n${USAGE}`);
   return 2;
 }
+
+export { BRIDGE_USAGE };
