@@ -232,7 +232,10 @@ export function field(name: string): FieldDef {
   return f;
 }
 
-export const allOnes = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
+const ALL_ONES: bigint[] = Array.from({ length: 129 }, (_, i) => (1n << BigInt(i)) - 1n);
+
+/** A mask of `bits` one bits (cached for the widths fields use). */
+export const allOnes = (bits: number): bigint => ALL_ONES[bits] ?? (1n << BigInt(bits)) - 1n;
 
 /** ct_state flag bits in OVS order (CS_NEW = 1 …). */
 export const CT_STATE_FLAGS: readonly (readonly [string, bigint])[] = [

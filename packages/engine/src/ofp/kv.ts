@@ -17,17 +17,26 @@ export interface KeyValue {
   readonly end: number;
 }
 
-const DELIMS = ", \t\r\n";
+/** Item separators: comma, space, tab, CR, LF. */
+function isDelim(c: number): boolean {
+  return c === 44 || c === 32 || c === 9 || c === 13 || c === 10;
+}
+
+/** Characters that end a key: the separators plus `:`, `=` and `(`. */
+function endsKey(c: number): boolean {
+  return isDelim(c) || c === 58 || c === 61 || c === 40;
+}
 
 /** Splits `text` into key/value items. Offsets are relative to `text`. */
-export function* keyValues(text: string): Generator<KeyValue> {
+export function keyValues(text: string): KeyValue[] {
+  const out: KeyValue[] = [];
   let i = 0;
   const n = text.length;
   for (;;) {
-    while (i < n && DELIMS.includes(text[i]!)) i++;
-    if (i >= n) return;
+    while (i < n && isDelim(text.charCodeAt(i))) i++;
+    if (i >= n) return out;
     const start = i;
-    while (i < n && !":=(, \t\r\n".includes(text[i]!)) i++;
+    while (i < n && !endsKey(text.charCodeAt(i))) i++;
     const key = text.slice(start, i);
     const sep = text[i];
     if (sep === "=" || sep === ":") {
@@ -35,36 +44,36 @@ export function* keyValues(text: string): Generator<KeyValue> {
       const valueStart = i;
       let depth = 0;
       while (i < n) {
-        const c = text[i]!;
-        if (c === "(") depth++;
-        else if (c === ")") {
+        const c = text.charCodeAt(i);
+        if (c === 40) depth++;
+        else if (c === 41) {
           if (depth === 0) break;
           depth--;
-        } else if (depth === 0 && DELIMS.includes(c)) break;
+        } else if (depth === 0 && isDelim(c)) break;
         i++;
       }
-      yield { key, value: text.slice(valueStart, i), start, valueStart, end: i };
+      out.push({ key, value: text.slice(valueStart, i), start, valueStart, end: i });
     } else if (sep === "(") {
       i++;
       const valueStart = i;
       let depth = 1;
       while (i < n) {
-        const c = text[i]!;
-        if (c === "(") depth++;
-        else if (c === ")" && --depth === 0) break;
+        const c = text.charCodeAt(i);
+        if (c === 40) depth++;
+        else if (c === 41 && --depth === 0) break;
         i++;
       }
       if (depth !== 0) fail(`${text.slice(start)}: unbalanced parentheses`);
       const value = text.slice(valueStart, i);
       i++;
-      yield { key, value, start, valueStart, end: i };
+      out.push({ key, value, start, valueStart, end: i });
     } else {
-      yield { key, value: "", start, valueStart: start, end: i };
+      out.push({ key, value: "", start, valueStart: start, end: i });
     }
   }
 }
 
 /** All items of a comma-separated argument list, e.g. the inside of `ct(...)`. */
 export function splitArgs(text: string): KeyValue[] {
-  return [...keyValues(text)];
+  return keyValues(text);
 }
