@@ -4,8 +4,9 @@ import { defineConfig } from "@playwright/test";
 // own port, so they don't clash with `script/server` on 4321.
 const PORT = Number(process.env.E2E_PORT ?? 4322);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-// script/test builds the site itself and sets E2E_SKIP_BUILD=1.
-const build = process.env.E2E_SKIP_BUILD ? "" : "npx astro build && ";
+// `npm run build` is astro build + pagefind. script/test builds the site itself
+// and sets E2E_SKIP_BUILD=1.
+const build = process.env.E2E_SKIP_BUILD ? "" : "npm run build && ";
 
 export default defineConfig({
   testDir: "test/e2e",
