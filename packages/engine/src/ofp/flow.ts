@@ -86,7 +86,6 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
   let cookie = 0n, table = 0, priority = 32768, idleTimeout = 0, hardTimeout = 0, importance = 0;
   const flags: { -readonly [K in keyof FlowFlags]: FlowFlags[K] } = {};
   for (const kv of keyValues(matchText)) {
-    const pos = at(kv.start, kv.end - kv.start);
     try {
       const proto = PROTOCOLS[kv.key];
       if (proto && kv.value === "") {
@@ -137,7 +136,7 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
       }
       setMatchField(m, f, value, mask);
     } catch (e) {
-      if (e instanceof OfpError && !e.position) throw e.withPosition(pos, text);
+      if (e instanceof OfpError && !e.position) throw e.withPosition(at(kv.start, kv.end - kv.start), text);
       throw e;
     }
   }
@@ -145,7 +144,7 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
 
   let actions: Action[];
   try {
-    actions = parseActionList(actionsText, { ...(ctx.ports ? { ports: ctx.ports } : {}) }).actions;
+    actions = parseActionList(actionsText, ctx).actions;
   } catch (e) {
     if (e instanceof OfpError) {
       const p = e.position;

@@ -17,23 +17,51 @@ export function hex(v: bigint): string {
 
 /** Parses an unsigned integer as OVS's `str_to_ull`/`parse_int_string` do (decimal or 0x hex). */
 export function parseUint(s: string): bigint | undefined {
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(s);
-  if (/^[0-9]+$/.test(s)) return BigInt(s);
-  return undefined;
+  const n = s.length;
+  if (n === 0) return undefined;
+  if (n > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 32) === 120) {
+    for (let i = 2; i < n; i++) {
+      const c = s.charCodeAt(i) | 32;
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return undefined;
+    }
+    return BigInt(s);
+  }
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return n < 16 ? BigInt(Number(s)) : BigInt(s);
 }
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 export function formatMac(v: bigint): string {
-  const parts: string[] = [];
-  for (let i = 5; i >= 0; i--) parts.push(((v >> BigInt(i * 8)) & 0xffn).toString(16).padStart(2, "0"));
-  return parts.join(":");
+  const hi = Number(v >> 24n) & 0xffffff;
+  const lo = Number(v & 0xffffffn);
+  return `${HEX2[hi >>> 16]}:${HEX2[(hi >>> 8) & 255]}:${HEX2[hi & 255]}:${HEX2[lo >>> 16]}:${HEX2[(lo >>> 8) & 255]}:${HEX2[lo & 255]}`;
 }
 
 export function parseMac(s: string): bigint | undefined {
-  const m = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/.exec(s);
-  if (!m) return undefined;
-  let v = 0n;
-  for (let i = 1; i <= 6; i++) v = (v << 8n) | BigInt(parseInt(m[i]!, 16));
-  return v;
+  // Six groups of one or two hex digits separated by colons.
+  let hi = 0, lo = 0, group = 0, digits = 0, value = 0;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 58;
+    if (c === 58) {
+      if (digits === 0 || group > 5) return undefined;
+      if (group < 2) hi = hi * 256 + value;
+      else lo = lo * 256 + value;
+      group++;
+      digits = 0;
+      value = 0;
+      continue;
+    }
+    const d = c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1;
+    if (d < 0 || ++digits > 2) return undefined;
+    value = value * 16 + d;
+  }
+  if (group !== 6) return undefined;
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
 
 export function formatIpv4(v: bigint): string {
@@ -43,11 +71,24 @@ export function formatIpv4(v: bigint): string {
 
 /** Dotted quad as OVS's `ip_parse` reads it (each part is taken modulo 256, as scanf's %hhu does). */
 export function parseIpv4(s: string): bigint | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (!m) return undefined;
-  let v = 0n;
-  for (let i = 1; i <= 4; i++) v = (v << 8n) | (BigInt(m[i]!) & 0xffn);
-  return v;
+  let v = 0, part = 0, digits = 0, dots = 0;
+  const n = s.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0) return undefined;
+      v = v * 256 + (part % 256);
+      dots++;
+      part = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    part = part * 10 + (c - 48);
+    if (++digits > 10) return undefined;
+  }
+  if (dots !== 4) return undefined;
+  return BigInt(v);
 }
 
 /** Number of leading one bits if `mask` is a CIDR mask of `bits` width, else -1. */
