@@ -4,6 +4,8 @@ import mdx from "@astrojs/mdx";
 import preact from "@astrojs/preact";
 import { unified } from "@astrojs/markdown-remark";
 import remarkDirective from "remark-directive";
+import { LAB_GRAMMARS } from "./src/lib/grammars/index.ts";
+import { SHIKI_THEMES } from "./src/lib/shiki-themes.ts";
 
 export default defineConfig({
   output: "static",
@@ -15,6 +17,9 @@ export default defineConfig({
   markdown: {
     // Astro 7 defaults to the Sätteri processor, which ignores remark plugins.
     processor: unified({ remarkPlugins: [remarkDirective] }),
+    // Code fences: both themes as CSS variables (global.css picks one), and
+    // the lab's grammars (```ovs-flows, ```ovs-trace, ```shell-session).
+    shikiConfig: { themes: SHIKI_THEMES, defaultColor: false, langs: [...LAB_GRAMMARS, "shellscript"] },
   },
   vite: {
     build: {
