@@ -4,6 +4,8 @@ import mdx from "@astrojs/mdx";
 import preact from "@astrojs/preact";
 import { unified } from "@astrojs/markdown-remark";
 import remarkDirective from "remark-directive";
+import { fileURLToPath } from "node:url";
+import remarkLab from "./src/plugins/remark-lab.ts";
 import { LAB_GRAMMARS } from "./src/lib/grammars/index.ts";
 import { SHIKI_THEMES } from "./src/lib/shiki-themes.ts";
 
@@ -16,7 +18,20 @@ export default defineConfig({
   },
   markdown: {
     // Astro 7 defaults to the Sätteri processor, which ignores remark plugins.
-    processor: unified({ remarkPlugins: [remarkDirective] }),
+    // remark-lab turns the lab's directives (:::shell, ::flows, ::trace,
+    // ::topology, ::pipeline) into components and checks them with the engine.
+    processor: unified({
+      remarkPlugins: [
+        remarkDirective,
+        [
+          remarkLab,
+          {
+            componentsDir: fileURLToPath(new URL("./components/", import.meta.url)),
+            lab: async () => (await import("./src/lib/lab.ts")).lab,
+          },
+        ],
+      ],
+    }),
     // Code fences: both themes as CSS variables (global.css picks one), and
     // the lab's grammars (```ovs-flows, ```ovs-trace, ```shell-session).
     shikiConfig: { themes: SHIKI_THEMES, defaultColor: false, langs: [...LAB_GRAMMARS, "shellscript"] },

@@ -41,3 +41,32 @@ export async function tokenScopes(code: string, lang: LabLang): Promise<{ conten
     line.flatMap((t) => (t.explanation ?? []).map((e) => ({ content: e.content, scopes: e.scopes.map((s) => s.scopeName) }))),
   );
 }
+
+export interface CodePart {
+  readonly code: string;
+  readonly lang: LabLang | "shellscript" | "yaml";
+  /** Extra class on each of the part's lines (e.g. "prompt", "stderr"). */
+  readonly lineClass?: string;
+}
+
+/**
+ * One `<pre class="shiki">` block made of parts highlighted with different
+ * grammars, such as a prompt line (shell-session) followed by its output
+ * (ovs-flows). Trailing newlines of a part are dropped.
+ */
+export async function highlightParts(parts: readonly CodePart[], extraClass = ""): Promise<string> {
+  const h = await getHighlighter();
+  let preStyle = "";
+  const lines: string[] = [];
+  for (const part of parts) {
+    const code = part.code.replace(/\n+$/, "");
+    if (code === "") continue;
+    const html = h.codeToHtml(code, { lang: part.lang, themes: SHIKI_THEMES, defaultColor: false });
+    preStyle ||= /<pre[^>]*style="([^"]*)"/.exec(html)?.[1] ?? "";
+    const inner = html.slice(html.indexOf("<code>") + "<code>".length, html.lastIndexOf("</code>"));
+    const withClass = part.lineClass ? inner.replaceAll('<span class="line">', `<span class="line ${part.lineClass}">`) : inner;
+    lines.push(withClass);
+  }
+  const cls = `shiki shiki-themes ${SHIKI_THEMES.light} ${SHIKI_THEMES.dark}${extraClass ? ` ${extraClass}` : ""}`;
+  return `<pre class="${cls}" style="${preStyle}" tabindex="0"><code>${lines.join("\n")}</code></pre>`;
+}

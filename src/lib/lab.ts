@@ -1,0 +1,393 @@
+/**
+ * The build-time bridge between the articles and the simulation engine.
+ *
+ * Directives and components never talk to the engine themselves: the remark
+ * plugin calls these functions to check a directive (an error here fails the
+ * build at the directive's line), and the components call them again, served
+ * from a cache, to get plain view models they can render without knowing any
+ * OpenFlow. Every string shown on a page comes from an engine call made here.
+ */
+import { Bridge, dumpFlows, OfpError, ovsAppctl, ovsOfctl, ovsVsctl, parseDumpFilter, parseFlowFile } from "./engine.ts";
+import type { CommandResult, OvsHost, Port } from "./engine.ts";
+import { pipelineGraph } from "./pipeline-graph.ts";
+import { layoutPipeline, type PipelineLayout } from "./pipeline-layout.ts";
+import { layoutTopology, type TopologyInput, type TopologyLayout } from "./topology-layout.ts";
+import { splitCommandLine } from "./shell-words.ts";
+import type { LabLang } from "./grammars/index.ts";
+
+/** A problem with a directive or a command, worded for the article's author. */
+export class LabError extends Error {
+  override name = "LabError";
+}
+
+// ---------------------------------------------------------------- the world
+
+/**
+ * What the lab is computed from: the Nodes' bridges as the engine compiled
+ * them, the scenario's Nodes and Pods for the topology, and (once the engine
+ * has them) the tracer.
+ */
+export interface LabWorld {
+  /** Node names in the scenario's order. */
+  readonly nodes: readonly string[];
+  /** The Node's br-int, as the engine compiled it. Throws LabError for an unknown Node. */
+  bridge(node: string): Bridge;
+  /** The OVS version the Node runs ("2.14.0"). */
+  ovsVersion(node: string): string;
+  /** The Node's login prompt, e.g. `vmware@worker1:~$`. */
+  prompt(node: string): string;
+  /** Antrea's name for a table, when the engine knows it. */
+  tableName?(table: number): string | undefined;
+  /** Nodes, Pods and ports for the topology diagram. */
+  topology?(): TopologyInput;
+}
+
+export interface FlowsFixtureNode {
+  /** `ovs-ofctl add-flows` text. */
+  readonly flows: string;
+  readonly ports: readonly Port[];
+  readonly ovsVersion?: string;
+  readonly user?: string;
+}
+
+/**
+ * A world of bridges loaded from flow files by the engine's parser, for tests
+ * and for trying components before the scenario compiler is available.
+ */
+export function worldFromFlows(nodes: Readonly<Record<string, FlowsFixtureNode>>, topology?: TopologyInput): LabWorld {
+  const bridges = new Map<string, Bridge>();
+  for (const [name, spec] of Object.entries(nodes)) {
+    const bridge = new Bridge({ name: "br-int", ports: spec.ports, ovsVersion: spec.ovsVersion ?? "2.14.0" });
+    const parsed = parseFlowFile(spec.flows, { ports: bridge.resolver(true), version: 13 });
+    if (parsed.errors.length) throw new LabError(`flows of ${name}: ${parsed.errors[0]!.format(`${name}.flows`)}`);
+    bridge.addFlows(parsed.flows, 13);
+    bridges.set(name, bridge);
+  }
+  const known = [...bridges.keys()];
+  const get = (node: string): Bridge => {
+    const b = bridges.get(node);
+    if (!b) throw new LabError(`unknown Node "${node}"; the Nodes are ${known.join(", ")}`);
+    return b;
+  };
+  return {
+    nodes: known,
+    bridge: get,
+    ovsVersion: (node) => get(node).ovsVersion,
+    prompt: (node) => `${nodes[node]?.user ?? "vmware"}@${node}:~$`,
+    ...(topology ? { topology: () => topology } : {}),
+  };
+}
+
+/**
+ * The seed lab: the scenario in content/seed.yaml compiled per Node by the
+ * engine. The engine's scenario loader and Node compiler are not exported
+ * yet, so every directive that needs them reports that plainly.
+ */
+export function seedWorld(): LabWorld {
+  const missing = (what: string): never => {
+    throw new LabError(
+      `the engine cannot ${what} yet (it does not export loadScenario/compileNode); ` +
+        `this directive can be used once it does`,
+    );
+  };
+  return {
+    nodes: [],
+    bridge: () => missing("compile a Node's flows"),
+    ovsVersion: () => missing("load the scenario"),
+    prompt: () => missing("load the scenario"),
+  };
+}
+
+// ---------------------------------------------------------------- views
+
+export interface ShellStep {
+  readonly prompt: string;
+  readonly command: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+  /** Grammar for the output. */
+  readonly lang: LabLang;
+}
+
+export interface ShellView {
+  readonly node: string;
+  readonly steps: readonly ShellStep[];
+}
+
+export interface FlowsView {
+  readonly node: string;
+  /** The command a reader would type to see the same dump. */
+  readonly command: string;
+  readonly prompt: string;
+  /** dump-flows output, exactly as the engine prints it. */
+  readonly text: string;
+  readonly flowCount: number;
+  readonly table?: number;
+  readonly tableName?: string;
+}
+
+export interface PipelineView {
+  readonly node: string;
+  readonly layout: PipelineLayout;
+  readonly table?: number;
+}
+
+export interface TopologyView {
+  readonly layout: TopologyLayout;
+}
+
+export interface TraceNote {
+  readonly kind: "detail" | "warning" | "error";
+  readonly text: string;
+}
+
+/** One table the packet went through, with the flow that matched it. */
+export interface TraceStepView {
+  readonly table: number;
+  readonly tableName?: string;
+  /** The matched flow as ofproto/trace names it (`ip,in_port=49, priority 200, cookie 0x…`), or "No match.". */
+  readonly flow: string;
+  readonly actions: readonly string[];
+  readonly notes: readonly TraceNote[];
+}
+
+/** One pass through one Node's bridge (the first, or one resumed after a recirculation). */
+export interface TracePassView {
+  readonly node: string;
+  /** "First pass" or "recirc(0x1), resumed at table 31". */
+  readonly label: string;
+  readonly steps: readonly TraceStepView[];
+  readonly datapathActions: string;
+  /** The exact ofproto/trace text of this pass. */
+  readonly text: string;
+}
+
+export interface TraceView {
+  readonly title: string;
+  /** The ofproto/trace command line of the first pass. */
+  readonly command: string;
+  readonly passes: readonly TracePassView[];
+  /** What happened to the packet in the end, in one sentence. */
+  readonly verdict: string;
+}
+
+export interface FlowsAttrs {
+  readonly node: string;
+  readonly table?: string;
+  readonly version?: string;
+  readonly names?: string;
+}
+
+export interface TraceAttrs {
+  readonly from: string;
+  readonly to: string;
+  readonly port?: string;
+  readonly node?: string;
+  readonly proto?: string;
+  readonly reply?: string;
+}
+
+export interface WalkAttrs {
+  readonly from?: string;
+  readonly to?: string;
+  readonly port?: string;
+  readonly proto?: string;
+}
+
+export interface PipelineAttrs extends WalkAttrs {
+  readonly node: string;
+  readonly table?: string;
+}
+
+export interface Lab {
+  readonly world: LabWorld;
+  shell(on: string, commands: readonly string[]): ShellView;
+  flows(attrs: FlowsAttrs): FlowsView;
+  trace(attrs: TraceAttrs): TraceView;
+  topology(attrs: WalkAttrs): TopologyView;
+  pipeline(attrs: PipelineAttrs): PipelineView;
+}
+
+const OF_VERSION_FLAG: Readonly<Record<string, string>> = { OpenFlow10: "", OpenFlow13: "-O OpenFlow13 " };
+
+function outputLang(argv: readonly string[]): LabLang {
+  const tool = argv[0];
+  if (tool === "ovs-ofctl" && argv.includes("dump-flows")) return "ovs-flows";
+  if (tool === "ovs-appctl" && argv.includes("ofproto/trace")) return "ovs-trace";
+  return "text";
+}
+
+function memo<A, R>(fn: (a: A) => R, key: (a: A) => string): (a: A) => R {
+  const cache = new Map<string, R>();
+  return (a) => {
+    const k = key(a);
+    if (cache.has(k)) return cache.get(k)!;
+    const r = fn(a);
+    cache.set(k, r);
+    return r;
+  };
+}
+
+function parseTable(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d{1,3}$/.test(text) || n > 254) throw new LabError(`table must be a number from 0 to 254, not "${text}"`);
+  return n;
+}
+
+export function createLab(makeWorld: () => LabWorld): Lab {
+  let cachedWorld: LabWorld | undefined;
+  const world = (): LabWorld => (cachedWorld ??= makeWorld());
+
+  const host = (node: string): OvsHost => {
+    const bridge = world().bridge(node);
+    return {
+      bridges: new Map([[bridge.name, bridge]]),
+      uuid: bridge.uuid,
+      ovsVersion: world().ovsVersion(node),
+      // The seed lab runs the OVS tools through `kubectl exec -it`, so they
+      // see a terminal and show port names.
+      tty: true,
+    };
+  };
+
+  const run = (node: string, line: string): ShellStep => {
+    const argv = splitCommandLine(line);
+    if (typeof argv === "string") throw new LabError(`${argv}: ${line}`);
+    const [tool, ...args] = argv;
+    let r: CommandResult;
+    if (tool === "ovs-ofctl") r = ovsOfctl(args, host(node));
+    else if (tool === "ovs-vsctl") r = ovsVsctl(args, host(node));
+    else if (tool === "ovs-appctl") r = ovsAppctl(args, host(node));
+    else {
+      throw new LabError(
+        `the simulated shell on ${node} cannot run "${tool ?? ""}" yet; it runs ovs-ofctl, ovs-vsctl and ovs-appctl`,
+      );
+    }
+    if (r.code !== 0) {
+      throw new LabError(`"${line}" failed on ${node} (exit status ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+    }
+    return { prompt: world().prompt(node), command: line, stdout: r.stdout, stderr: r.stderr, code: r.code, lang: outputLang(argv) };
+  };
+
+  const shell = memo(
+    ({ on, commands }: { on: string; commands: readonly string[] }): ShellView => {
+      if (commands.length === 0) throw new LabError("a shell block needs at least one command");
+      world().bridge(on); // an unknown Node fails here, before any command runs
+      return { node: on, steps: commands.map((c) => run(on, c)) };
+    },
+    (a) => JSON.stringify([a.on, a.commands]),
+  );
+
+  const flows = memo(
+    (a: FlowsAttrs): FlowsView => {
+      const bridge = world().bridge(a.node);
+      const table = parseTable(a.table);
+      const version = a.version ?? "OpenFlow10";
+      if (!(version in OF_VERSION_FLAG)) throw new LabError(`version must be OpenFlow10 or OpenFlow13, not "${version}"`);
+      const names = a.names === undefined ? true : a.names === "true";
+      const filterText = table === undefined ? undefined : `table=${table}`;
+      try {
+        const text = dumpFlows(bridge, {
+          version: version === "OpenFlow13" ? 13 : 10,
+          stats: false,
+          names,
+          ...(filterText ? { filter: parseDumpFilter(filterText, bridge.resolver(true)) } : {}),
+          ovs214: world().ovsVersion(a.node).startsWith("2."),
+        });
+        const command =
+          `ovs-ofctl ${OF_VERSION_FLAG[version]}dump-flows br-int${filterText ? ` ${filterText}` : ""} --no-stats` +
+          (a.names === undefined ? "" : names ? " --names" : " --no-names");
+        const tableName = table === undefined ? undefined : world().tableName?.(table);
+        return {
+          node: a.node,
+          command,
+          prompt: world().prompt(a.node),
+          text,
+          flowCount: text.split("\n").filter((l) => l.trim() !== "").length,
+          ...(table !== undefined ? { table } : {}),
+          ...(tableName ? { tableName } : {}),
+        };
+      } catch (e) {
+        if (e instanceof OfpError) throw new LabError(`ovs-ofctl: ${e.message}`);
+        throw e;
+      }
+    },
+    (a) => JSON.stringify([a.node, a.table, a.version, a.names]),
+  );
+
+  const walkUnsupported = (w: WalkAttrs): void => {
+    if (w.from !== undefined || w.to !== undefined) {
+      throw new LabError(
+        "lighting up a walk needs the engine's packet tracer (traceFlow), which the engine does not export yet",
+      );
+    }
+  };
+
+  const pipeline = memo(
+    (a: PipelineAttrs): PipelineView => {
+      const bridge = world().bridge(a.node);
+      const table = parseTable(a.table);
+      const graph = pipelineGraph(bridge);
+      if (table !== undefined && !graph.tables.some((t) => t.id === table)) {
+        throw new LabError(`table ${table} has no flows on ${a.node} and no flow leads to it`);
+      }
+      walkUnsupported(a);
+      const names = world().tableName;
+      const layout = layoutPipeline(graph, {
+        ...(table !== undefined ? { current: table } : {}),
+        ...(names ? { tableName: (t: number) => names(t) } : {}),
+      });
+      return { node: a.node, layout, ...(table !== undefined ? { table } : {}) };
+    },
+    (a) => JSON.stringify([a.node, a.table, a.from, a.to, a.port, a.proto]),
+  );
+
+  const topology = memo(
+    (a: WalkAttrs): TopologyView => {
+      const w = world();
+      if (!w.topology) {
+        throw new LabError("the topology needs the scenario's Nodes and Pods, which the engine does not load yet (loadScenario)");
+      }
+      walkUnsupported(a);
+      return { layout: layoutTopology(w.topology()) };
+    },
+    (a) => JSON.stringify([a.from, a.to, a.port, a.proto]),
+  );
+
+  const trace = memo(
+    (_a: TraceAttrs): TraceView => {
+      throw new LabError("traces need the engine's packet tracer (traceFlow/formatTrace), which the engine does not export yet");
+    },
+    (a) => JSON.stringify(a),
+  );
+
+  return {
+    get world() {
+      return world();
+    },
+    shell: (on, commands) => shell({ on, commands }),
+    flows,
+    trace,
+    topology,
+    pipeline,
+  };
+}
+
+/** The lab every article uses: the seed scenario, compiled by the engine. */
+export const lab: Lab = createLab(seedWorld);
+
+/**
+ * Runs a lab call for a component, prefixing errors with the directive's
+ * place in the article (`at`), so a failure during rendering still names the
+ * MDX file and line.
+ */
+export function fromArticle<T>(at: string | undefined, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof LabError && at) throw new LabError(`${at}: ${e.message}`);
+    throw e;
+  }
+}
