@@ -11,3 +11,9 @@ export {
 } from "./ofp/flow.ts";
 export { Bridge, type Port, type PortType, type BridgeConfig } from "./bridge/bridge.ts";
 export { FlowTable, type Rule, type LookupResult } from "./bridge/classifier.ts";
+export {
+  traceFlow, formatTrace, traceText, Conntrack, CtNextStates, parseTraceFlow, formatFlow, parseGroup,
+  type TraceOptions, type TraceResult, type TraceFormatOptions, type TracePass, type TraceNode, type TraceNodeType,
+  type OutputRecord, type Recirculation, type XlateError, type CtConnection, type CtResult, type CtRequest,
+  type Packet, type Group, type Bucket,
+} from "./trace.ts";

@@ -7,6 +7,7 @@ import { FlowTable, conjunctionsOf, type Rule } from "./classifier.ts";
 import { installFlow, type Flow } from "../ofp/flow.ts";
 import { portResolver, type PortResolver } from "../ofp/values.ts";
 import type { OfVersion } from "../ofp/actions.ts";
+import type { Group } from "./group.ts";
 
 export type PortType = "system" | "internal" | "geneve" | "vxlan" | "gre" | "patch" | "dummy";
 
@@ -49,6 +50,8 @@ export class Bridge {
   private readonly tables = new Map<number, FlowTable>();
   private seq = 0;
   readonly counters = new WeakMap<Rule, FlowCounters>();
+  /** OpenFlow groups by id (`ovs-ofctl add-group`). */
+  readonly groups = new Map<number, Group>();
 
   constructor(config: BridgeConfig = {}) {
     this.name = config.name ?? "br-int";
