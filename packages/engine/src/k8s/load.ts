@@ -144,8 +144,10 @@ class Loader {
       return;
     }
     const reader = new SchemaReader(doc, this.rep, k, node);
+    const before = this.rep.errors.length;
     const raw = reader.read(node, def.schema, "") as Raw | undefined;
-    if (!raw) return;
+    // kubectl does not send an object that fails client-side validation.
+    if (!raw || this.rep.errors.length > before) return;
     this.objects.push({ kind: k, raw, positions: reader.positions, span: spanOf(node), order: this.order++ });
   }
 }
