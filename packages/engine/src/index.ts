@@ -17,3 +17,11 @@ export {
   type OutputRecord, type Recirculation, type XlateError, type CtConnection, type CtResult, type CtRequest,
   type Packet, type Group, type Bucket,
 } from "./trace.ts";
+export * from "./k8s/index.ts";
+export { compileNode, dumpFlowLines, pipelineFamily, type CompileOptions, type CompiledNode, type DumpOptions } from "./antrea/index.ts";
+export type { FlowInstall, Feature as AntreaFeature } from "./antrea/v0.10/client.ts";
+export type { OFPolicyRule, Address as OFPolicyAddress, OFService } from "./antrea/v0.10/np-reconciler.ts";
+export {
+  T as AntreaV010Tables, TABLE_NAMES as ANTREA_V010_TABLE_NAMES, pipelineTables as antreaV010PipelineTables,
+  type Variant as AntreaV010Variant, type TableDef as AntreaTableDef,
+} from "./antrea/v0.10/pipeline.ts";
