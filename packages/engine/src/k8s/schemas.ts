@@ -1,6 +1,6 @@
 /**
  * The part of the Kubernetes v1.18 OpenAPI schema a scenario uses, for
- * kubectl-style client-side validation, plus the lab's Cluster document.
+ * kubectl-style client-side validation, plus the lab's own Cluster kind.
  * Fields the lab does not model are accepted and ignored (`S.any`).
  */
 import { S, type ObjectSchema, type Schema } from "./reader.ts";
