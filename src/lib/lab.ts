@@ -7,12 +7,18 @@
  * from a cache, to get plain view models they can render without knowing any
  * OpenFlow. Every string shown on a page comes from an engine call made here.
  */
-import { Bridge, dumpFlows, OfpError, ovsAppctl, ovsOfctl, ovsVsctl, parseDumpFilter, parseFlowFile } from "./engine.ts";
-import type { CommandResult, OvsHost, Port } from "./engine.ts";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  Bridge, compileNodeV010, dumpFlows, keyOf, loadScenario, localPods, OfpError, ovsAppctl, ovsOfctl, ovsVsctl,
+  parseDumpFilter, parseFlowFile, TABLE_NAMES, traceText,
+} from "./engine.ts";
+import type { CommandResult, OvsHost, Port, Scenario } from "./engine.ts";
 import { pipelineGraph } from "./pipeline-graph.ts";
 import { layoutPipeline, type PipelineLayout } from "./pipeline-layout.ts";
 import { layoutTopology, type TopologyInput, type TopologyLayout } from "./topology-layout.ts";
 import { splitCommandLine } from "./shell-words.ts";
+import { walk, type WalkResult } from "./lab-trace.ts";
 import type { LabLang } from "./grammars/index.ts";
 
 /** A problem with a directive or a command, worded for the article's author. */
@@ -40,6 +46,8 @@ export interface LabWorld {
   tableName?(table: number): string | undefined;
   /** Nodes, Pods and ports for the topology diagram. */
   topology?(): TopologyInput;
+  /** The scenario the bridges were compiled from (needed to trace between Pods and Services). */
+  readonly scenario?: Scenario;
 }
 
 export interface FlowsFixtureNode {
@@ -78,24 +86,81 @@ export function worldFromFlows(nodes: Readonly<Record<string, FlowsFixtureNode>>
   };
 }
 
+/** Where the seed scenario lives (OVS_LAB_SCENARIO overrides it, for tests). */
+export function seedScenarioPath(): string {
+  return process.env.OVS_LAB_SCENARIO ?? path.resolve(process.cwd(), "content/seed.yaml");
+}
+
 /**
- * The seed lab: the scenario in content/seed.yaml compiled per Node by the
- * engine. The engine's scenario loader and Node compiler are not exported
- * yet, so every directive that needs them reports that plainly.
+ * A world compiled by the engine from a scenario: each Node's br-int as the
+ * Antrea v0.10 agent programs it, plus the Nodes and Pods for the topology.
  */
-export function seedWorld(): LabWorld {
-  const missing = (what: string): never => {
-    throw new LabError(
-      `the engine cannot ${what} yet (it does not export loadScenario/compileNode); ` +
-        `this directive can be used once it does`,
-    );
+export function scenarioWorld(scenario: Scenario): LabWorld {
+  const bridges = new Map<string, Bridge>();
+  const known = scenario.nodes.map((n) => n.name);
+  const bridge = (node: string): Bridge => {
+    let b = bridges.get(node);
+    if (!b) {
+      if (!known.includes(node)) throw new LabError(`unknown Node "${node}"; the Nodes are ${known.join(", ")}`);
+      b = compileNodeV010(scenario, node).bridge;
+      bridges.set(node, b);
+    }
+    return b;
+  };
+  const portOf = (node: string, name: string): number => {
+    const p = bridge(node).portByName(name);
+    if (!p) throw new LabError(`br-int on ${node} has no port ${name}`);
+    return p.ofport;
   };
   return {
-    nodes: [],
-    bridge: () => missing("compile a Node's flows"),
-    ovsVersion: () => missing("load the scenario"),
-    prompt: () => missing("load the scenario"),
+    nodes: known,
+    scenario,
+    bridge,
+    ovsVersion: () => scenario.cluster.ovs.version,
+    // The seed lab's captures were taken as user vmware on each Node.
+    prompt: (node) => `vmware@${node}:~$`,
+    tableName: (t) => TABLE_NAMES[t]?.name,
+    topology: () => ({
+      nodes: scenario.nodes.map((n) => ({
+        name: n.name,
+        ip: n.ip,
+        uplink: n.uplink,
+        podCIDR: n.podCIDR,
+        gatewayIP: n.gatewayIP,
+        gatewayOfport: portOf(n.name, "antrea-gw0"),
+        tunnelOfport: portOf(n.name, "antrea-tun0"),
+      })),
+      pods: scenario.nodes.flatMap((n) =>
+        localPods(scenario, n.name)
+          .slice()
+          .sort((a, b) => a.lab!.ofport - b.lab!.ofport)
+          .map((p) => ({
+            key: keyOf(p),
+            name: p.metadata.name,
+            node: n.name,
+            ip: p.status.podIP,
+            ofport: p.lab!.ofport,
+            interfaceName: p.lab!.interfaceName,
+          })),
+      ),
+    }),
   };
+}
+
+/** The seed lab: content/seed.yaml, loaded and compiled by the engine. */
+export function seedWorld(): LabWorld {
+  const file = seedScenarioPath();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new LabError(`cannot read the scenario ${file}`);
+  }
+  const loaded = loadScenario(text, { fileName: path.relative(process.cwd(), file) || file });
+  if (!loaded.scenario) {
+    throw new LabError(`the scenario does not load: ${loaded.errors.map((e) => e.text).join("; ")}`);
+  }
+  return scenarioWorld(loaded.scenario);
 }
 
 // ---------------------------------------------------------------- views
@@ -131,6 +196,8 @@ export interface PipelineView {
   readonly node: string;
   readonly layout: PipelineLayout;
   readonly table?: number;
+  /** Legend for the lit path, when a walk is drawn ("frontend → backendsvc port 80"). */
+  readonly traced?: string;
 }
 
 export interface TopologyView {
@@ -242,13 +309,20 @@ export function createLab(makeWorld: () => LabWorld): Lab {
 
   const host = (node: string): OvsHost => {
     const bridge = world().bridge(node);
+    const ovsVersion = world().ovsVersion(node);
     return {
       bridges: new Map([[bridge.name, bridge]]),
       uuid: bridge.uuid,
-      ovsVersion: world().ovsVersion(node),
+      ovsVersion,
       // The seed lab runs the OVS tools through `kubectl exec -it`, so they
       // see a terminal and show port names.
       tty: true,
+      trace: (req) =>
+        traceText(req.bridge, req.flow, {
+          ctNext: req.ctNext,
+          names: req.names,
+          ovs: ovsVersion.startsWith("2.") ? "2.14" : "3.1",
+        }),
     };
   };
 
@@ -317,13 +391,25 @@ export function createLab(makeWorld: () => LabWorld): Lab {
     (a) => JSON.stringify([a.node, a.table, a.version, a.names]),
   );
 
-  const walkUnsupported = (w: WalkAttrs): void => {
-    if (w.from !== undefined || w.to !== undefined) {
-      throw new LabError(
-        "lighting up a walk needs the engine's packet tracer (traceFlow), which the engine does not export yet",
-      );
-    }
-  };
+  /** The walk a directive asks for, traced by the engine (cached per request). */
+  const walkOf = memo(
+    (w: TraceAttrs): WalkResult => {
+      const scenario = world().scenario;
+      if (!scenario) throw new LabError("tracing between Pods and Services needs a scenario (this lab has only flows)");
+      return walk(scenario, (n) => world().bridge(n), w, world().ovsVersion(w.node ?? world().nodes[0] ?? ""));
+    },
+    (w) => JSON.stringify([w.from, w.to, w.port, w.proto, w.node, w.reply]),
+  );
+  const optionalWalk = (w: WalkAttrs, node?: string): WalkResult | undefined =>
+    w.from !== undefined && w.to !== undefined
+      ? walkOf({
+          from: w.from,
+          to: w.to,
+          ...(w.port !== undefined ? { port: w.port } : {}),
+          ...(w.proto !== undefined ? { proto: w.proto } : {}),
+          ...(node !== undefined ? { node } : {}),
+        })
+      : undefined;
 
   const pipeline = memo(
     (a: PipelineAttrs): PipelineView => {
@@ -333,13 +419,19 @@ export function createLab(makeWorld: () => LabWorld): Lab {
       if (table !== undefined && !graph.tables.some((t) => t.id === table)) {
         throw new LabError(`table ${table} has no flows on ${a.node} and no flow leads to it`);
       }
-      walkUnsupported(a);
+      const traced = optionalWalk(a, a.node);
       const names = world().tableName;
       const layout = layoutPipeline(graph, {
         ...(table !== undefined ? { current: table } : {}),
         ...(names ? { tableName: (t: number) => names(t) } : {}),
+        ...(traced ? { visited: traced.visited, steps: traced.steps } : {}),
       });
-      return { node: a.node, layout, ...(table !== undefined ? { table } : {}) };
+      return {
+        node: a.node,
+        layout,
+        ...(table !== undefined ? { table } : {}),
+        ...(traced ? { traced: `${a.from} → ${a.to}${a.port ? ` port ${a.port}` : ""}` } : {}),
+      };
     },
     (a) => JSON.stringify([a.node, a.table, a.from, a.to, a.port, a.proto]),
   );
@@ -347,20 +439,31 @@ export function createLab(makeWorld: () => LabWorld): Lab {
   const topology = memo(
     (a: WalkAttrs): TopologyView => {
       const w = world();
-      if (!w.topology) {
-        throw new LabError("the topology needs the scenario's Nodes and Pods, which the engine does not load yet (loadScenario)");
-      }
-      walkUnsupported(a);
-      return { layout: layoutTopology(w.topology()) };
+      if (!w.topology) throw new LabError("the topology needs a scenario's Nodes and Pods (this lab has only flows)");
+      const traced = optionalWalk(a);
+      return { layout: layoutTopology(w.topology(), traced?.topology ?? {}) };
     },
     (a) => JSON.stringify([a.from, a.to, a.port, a.proto]),
   );
 
   const trace = memo(
-    (_a: TraceAttrs): TraceView => {
-      throw new LabError("traces need the engine's packet tracer (traceFlow/formatTrace), which the engine does not export yet");
+    (a: TraceAttrs): TraceView => {
+      const r = walkOf(a);
+      const names = world().tableName;
+      return {
+        title: r.title,
+        command: r.command,
+        verdict: r.verdict,
+        passes: r.passes.map((p) => ({
+          ...p,
+          steps: p.steps.map((st) => {
+            const name = names?.(st.table);
+            return { ...st, ...(name ? { tableName: name } : {}) };
+          }),
+        })),
+      };
     },
-    (a) => JSON.stringify(a),
+    (a) => JSON.stringify([a.from, a.to, a.port, a.proto, a.node, a.reply]),
   );
 
   return {

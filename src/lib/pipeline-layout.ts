@@ -14,8 +14,8 @@ export interface PipelineLayoutOptions {
   readonly current?: number;
   /** Tables a trace visited, in order (drawn lit). */
   readonly visited?: readonly number[];
-  /** Table-to-table steps the trace took (edges drawn lit). */
-  readonly steps?: readonly { from: number; to: number }[];
+  /** Table-to-table steps the trace took (edges drawn lit); `recirc` for a return from conntrack. */
+  readonly steps?: readonly { from: number; to: number; recirc?: boolean }[];
   readonly tableName?: (id: number) => string | undefined;
 }
 
@@ -50,7 +50,7 @@ export interface PipelineLayout {
   readonly summary: string;
 }
 
-const BOX_W = 236;
+const BOX_W = 252;
 const BOX_H = 44;
 const GAP = 26;
 const LANE = 14;
@@ -80,7 +80,7 @@ function assignLanes(arcs: Arc[]): number {
 export function layoutPipeline(graph: PipelineGraph, opts: PipelineLayoutOptions = {}): PipelineLayout {
   const row = new Map(graph.tables.map((t, i) => [t.id, i]));
   const visited = new Set(opts.visited ?? []);
-  const litSteps = new Set((opts.steps ?? []).map((s) => `${s.from}>${s.to}`));
+  const litSteps = new Set((opts.steps ?? []).map((s) => `${s.from}>${s.to}:${s.recirc ? "recirc" : "flow"}`));
 
   const centre: number[] = [];
   const right: Arc[] = [];
@@ -123,7 +123,7 @@ export function layoutPipeline(graph: PipelineGraph, opts: PipelineLayoutOptions
   };
 
   const edges: LaidEdge[] = graph.edges.map((e, index) => {
-    const lit = litSteps.has(`${e.from}>${e.to}`);
+    const lit = litSteps.has(`${e.from}>${e.to}:${e.kind === "recirc" ? "recirc" : "flow"}`);
     const base = { from: e.from, to: e.to, kind: e.kind, lit };
     if (centre.includes(index)) {
       const x = boxX + BOX_W / 2;

@@ -23,6 +23,38 @@ test("every page is whole without JavaScript", async ({ page }) => {
   }
 });
 
+test("without JavaScript the computed flows, shell sessions, traces and diagrams are in the page", async ({ page }) => {
+  const seen = new Set<string>();
+  for (const path of builtPages()) {
+    await page.goto(path);
+    if (await page.locator(".lab-flows pre").count()) {
+      await expect(page.locator(".lab-flows pre").first()).toContainText("actions=");
+      seen.add("flows");
+    }
+    if (await page.locator(".lab-shell pre").count()) {
+      await expect(page.locator(".lab-shell pre").first()).toContainText("@");
+      seen.add("shell");
+    }
+    if (await page.locator(".lab-trace").count()) {
+      await expect(page.locator(".lab-trace .lab-trace-steps li").first()).toContainText("table");
+      await expect(page.locator(".lab-trace-verdict").first()).toContainText("packet");
+      // The exact text is in the HTML, folded in a <details> that needs no script.
+      await page.locator(".lab-trace-raw summary").first().click();
+      await expect(page.locator(".lab-trace-raw pre").first()).toContainText("bridge(\"br-int\")");
+      seen.add("trace");
+    }
+    if (await page.locator(".lab-topology svg").count()) {
+      await expect(page.locator(".lab-topology svg").first()).toContainText("antrea-tun0");
+      seen.add("topology");
+    }
+    if (await page.locator(".lab-pipeline svg").count()) {
+      await expect(page.locator(".lab-pipeline svg").first()).toContainText("110");
+      seen.add("pipeline");
+    }
+  }
+  expect([...seen].sort()).toEqual(["flows", "pipeline", "shell", "topology", "trace"]);
+});
+
 test("without JavaScript the sidebar is open on a phone", async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 812 });
   const article = builtPages().find((p) => p !== "/")!;
