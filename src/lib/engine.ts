@@ -1,10 +1,9 @@
 /**
  * Every engine import of the site goes through this file, so the site
- * depends on one list of engine functions. Most come from the package's
- * entry point; the rest (dump-flows, the OVS command-line emulation, the
- * scenario loader and the v0.10 Node compiler) are not exported there yet
- * and are imported from their modules until the engine's index.ts exports
- * them.
+ * depends on one list of engine functions. All come from the package's entry
+ * point except dump-flows with its filter parser and the OVS command-line
+ * emulation, which the engine does not export yet; those are imported from
+ * their modules until its index.ts does.
  */
 export {
   Bridge,
@@ -14,6 +13,16 @@ export {
   traceFlow,
   formatTrace,
   traceText,
+  loadScenario,
+  keyOf,
+  localPods,
+  nodeByName,
+  parseIp,
+  parseCidr,
+  cidrContains,
+  compileNode,
+  pipelineFamily,
+  ANTREA_V010_TABLE_NAMES,
   type Action,
   type Flow,
   type Port,
@@ -23,6 +32,11 @@ export {
   type TracePass,
   type TraceNode,
   type OutputRecord,
+  type Scenario,
+  type Pod,
+  type Service,
+  type ClusterNode,
+  type CompiledNode,
 } from "@ovs-lab/engine";
 export { dumpFlows, parseDumpFilter } from "../../packages/engine/src/render/dump.ts";
 export {
@@ -32,8 +46,3 @@ export {
   type OvsHost,
   type CommandResult,
 } from "../../packages/engine/src/shell/ovs-tools.ts";
-export { loadScenario } from "../../packages/engine/src/k8s/load.ts";
-export { keyOf, localPods, nodeByName } from "../../packages/engine/src/k8s/query.ts";
-export type { Scenario, Pod, Service, ClusterNode } from "../../packages/engine/src/k8s/types.ts";
-export { compileNodeV010, type CompiledNode } from "../../packages/engine/src/antrea/v0.10/compile.ts";
-export { TABLE_NAMES } from "../../packages/engine/src/antrea/v0.10/pipeline.ts";

@@ -7,7 +7,7 @@
  * This traces one Node's bridge, the one the packet enters first. Walks that
  * cross the tunnel or the host need the engine's end-to-end cluster trace.
  */
-import { formatTrace, keyOf, traceFlow } from "./engine.ts";
+import { cidrContains, formatTrace, keyOf, parseCidr, parseIp, traceFlow } from "./engine.ts";
 import type { Bridge, Pod, Scenario, TraceNode, TracePass, TraceResult } from "./engine.ts";
 import type { TopologyHighlight } from "./topology-layout.ts";
 
@@ -96,10 +96,9 @@ function resolve(s: Scenario, name: string, port: number | undefined, proto: str
 }
 
 function inCidr(ip: string, cidr: string): boolean {
-  const [base, len] = cidr.split("/") as [string, string];
-  const n = (x: string): number => x.split(".").reduce((a, b) => a * 256 + Number(b), 0);
-  const size = 2 ** (32 - Number(len));
-  return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+  const c = parseCidr(cidr);
+  const n = parseIp(ip);
+  return c !== undefined && n !== undefined && cidrContains(c, n);
 }
 
 /** The packet the source Pod puts on its veth, in ofproto/trace's flow syntax. */

@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
-  Bridge, compileNodeV010, dumpFlows, keyOf, loadScenario, localPods, OfpError, ovsAppctl, ovsOfctl, ovsVsctl,
-  parseDumpFilter, parseFlowFile, TABLE_NAMES, traceText,
+  ANTREA_V010_TABLE_NAMES, Bridge, compileNode, dumpFlows, keyOf, loadScenario, localPods, OfpError, ovsAppctl,
+  ovsOfctl, ovsVsctl, parseDumpFilter, parseFlowFile, pipelineFamily, traceText,
 } from "./engine.ts";
 import type { CommandResult, OvsHost, Port, Scenario } from "./engine.ts";
 import { pipelineGraph } from "./pipeline-graph.ts";
@@ -102,7 +102,11 @@ export function scenarioWorld(scenario: Scenario): LabWorld {
     let b = bridges.get(node);
     if (!b) {
       if (!known.includes(node)) throw new LabError(`unknown Node "${node}"; the Nodes are ${known.join(", ")}`);
-      b = compileNodeV010(scenario, node).bridge;
+      try {
+        b = compileNode(scenario, node).bridge;
+      } catch (e) {
+        throw new LabError(`the engine cannot compile ${node}: ${(e as Error).message}`);
+      }
       bridges.set(node, b);
     }
     return b;
@@ -119,7 +123,8 @@ export function scenarioWorld(scenario: Scenario): LabWorld {
     ovsVersion: () => scenario.cluster.ovs.version,
     // The seed lab's captures were taken as user vmware on each Node.
     prompt: (node) => `vmware@${node}:~$`,
-    tableName: (t) => TABLE_NAMES[t]?.name,
+    tableName: (t) =>
+      pipelineFamily(scenario.cluster.antrea.version) === "v0.10" ? ANTREA_V010_TABLE_NAMES[t]?.name : undefined,
     topology: () => ({
       nodes: scenario.nodes.map((n) => ({
         name: n.name,
