@@ -96,7 +96,6 @@ export interface TopologyLayout {
   readonly height: number;
   readonly nodes: readonly LaidNode[];
   readonly tunnels: readonly LaidTunnel[];
-  readonly legendY: number;
   readonly summary: string;
 }
 
@@ -222,13 +221,12 @@ export function layoutTopology(input: TopologyInput, hot: TopologyHighlight = {}
   });
 
   const width = MARGIN + innerW + LANE * (pairs.length + 1) + MARGIN;
-  const legendY = y - NODE_GAP + 26;
-  const height = legendY + MARGIN;
+  const height = y - NODE_GAP + MARGIN;
   const summary = input.nodes
     .map((n) => {
       const ps = podsOf(n.name).map((p) => `${p.name} (${p.ip}, port ${p.ofport})`);
       return `${n.name} (${n.ip}): ${ps.length ? ps.join(", ") : "no Pods with an OVS port"}; antrea-gw0 port ${n.gatewayOfport}, antrea-tun0 port ${n.tunnelOfport}.`;
     })
     .join(" ");
-  return { width, height, nodes, tunnels, legendY, summary };
+  return { width, height, nodes, tunnels, summary };
 }
