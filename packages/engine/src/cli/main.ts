@@ -1,5 +1,6 @@
 /** The `ovs-lab` command line. */
 import { BRIDGE_USAGE, runBridgeCommand } from "./bridge-command.ts";
+import { runTraceCommand } from "./trace-command.ts";
 
 export interface CliIo {
   stdout(s: string): void;
@@ -11,6 +12,7 @@ const USAGE = `Usage: ovs-lab <command> [options]
 
 Commands:
   bridge   run ovs-ofctl, ovs-vsctl or ovs-appctl against flows loaded from a file
+  trace    follow a packet (and its reply) through the simulated cluster, hop by hop
 
 Run "ovs-lab <command> --help" for a command's options.
 `;
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   switch (command) {
     case "bridge":
       return runBridgeCommand(rest, io);
+    case "trace":
+      return runTraceCommand(rest, io);
   }
   io.stderr(`ovs-lab: unknown command '${command}'\n\n${USAGE}`);
   return 2;

@@ -34,12 +34,14 @@ export interface IpPacket {
   readonly src: string;
   readonly dst: string;
   readonly proto: "tcp" | "udp" | "icmp";
-  /** For ICMP echo, the identifier. */
+  /** For ICMP echo, the identifier (in both ports, so conntrack pairs request and reply). */
   readonly sport: number;
   readonly dport: number;
   readonly ttl: number;
   readonly length: number;
   readonly tcpFlags?: TcpFlags;
+  /** ICMP type (8 echo request, 0 echo reply). */
+  readonly icmpType?: number;
   /** skb->mark (not carried across devices). */
   readonly mark?: number;
 }
@@ -193,7 +195,9 @@ function finish(
     entry = opts.found!.entry;
     const t = HostConntrack.translate(entry, opts.found!.dir);
     if (t.src !== s.pkt.src || t.sport !== s.pkt.sport) {
-      s.nat.push(`${opts.found!.dir === "reply" ? "un-DNAT" : "SNAT"} source ${s.pkt.src}:${s.pkt.sport} -> ${t.src}:${t.sport}`);
+      const what = `${opts.found!.dir === "reply" ? "un-DNAT" : "SNAT"} source ${s.pkt.src}:${s.pkt.sport} -> ${t.src}:${t.sport}`;
+      s.nat.push(what);
+      s.steps.push(`conntrack: ${what}`);
       s.pkt = { ...s.pkt, src: t.src, sport: t.sport };
     }
     host.conntrack.see(entry, opts.found!.dir, s.pkt.tcpFlags);
@@ -254,7 +258,9 @@ export function hostReceive(host: Host, inIface: string, pkt: IpPacket, resolver
     const t = HostConntrack.translate(found.entry, found.dir);
     s.steps.push(`conntrack: ${found.dir === "reply" ? "reply of" : "packet of"} ${found.entry.orig.proto} connection ${found.entry.orig.src}:${found.entry.orig.sport} -> ${found.entry.orig.dst}:${found.entry.orig.dport}`);
     if (t.dst !== s.pkt.dst || t.dport !== s.pkt.dport) {
-      s.nat.push(`${found.dir === "reply" ? "un-SNAT" : "DNAT"} destination ${s.pkt.dst}:${s.pkt.dport} -> ${t.dst}:${t.dport}`);
+      const what = `${found.dir === "reply" ? "un-SNAT" : "DNAT"} destination ${s.pkt.dst}:${s.pkt.dport} -> ${t.dst}:${t.dport}`;
+      s.nat.push(what);
+      s.steps.push(`conntrack: ${what}`);
       s.pkt = { ...s.pkt, dst: t.dst, dport: t.dport };
     }
   }

@@ -39,6 +39,8 @@ export interface HostConfig {
   readonly neighbors?: readonly Neighbor[];
   /** /proc/net/arp order to reproduce (IPs); see neighbors.ts. */
   readonly neighborOrder?: readonly string[];
+  /** Or a rank function for that order (lower first). */
+  readonly neighborRank?: (ip: string) => number;
   /** Reverse names `arp -a` and `iptables -L` show (/etc/hosts, `_gateway`). */
   readonly hostNames?: ReadonlyMap<string, string>;
   readonly iptables: NodeIptables;
@@ -63,7 +65,7 @@ export class Host {
     this.name = cfg.name;
     this.links = [...cfg.links];
     this.routes = new RouteTable(cfg.routes);
-    this.neighbors = new NeighborTable(cfg.neighbors ?? [], cfg.neighborOrder ?? []);
+    this.neighbors = new NeighborTable(cfg.neighbors ?? [], cfg.neighborOrder ?? cfg.neighborRank ?? []);
     this.firewall = new NodeFirewall(cfg.iptables);
     this.hostNames = cfg.hostNames ?? new Map();
     this.user = cfg.user ?? "vmware";

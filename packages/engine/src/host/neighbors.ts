@@ -20,18 +20,25 @@ export interface Neighbor {
 
 export class NeighborTable {
   private entries: Neighbor[] = [];
-  private readonly pins: readonly string[];
+  private readonly order: readonly string[] | ((ip: string) => number);
 
-  constructor(initial: readonly Neighbor[] = [], pinnedOrder: readonly string[] = []) {
-    this.pins = pinnedOrder;
+  /**
+   * `order`: the IPs in the order to list them (pins; unpinned entries
+   * follow in learning order), or a rank function (lower first, ties in
+   * learning order), e.g. an imitation of the kernel's hash buckets.
+   */
+  constructor(initial: readonly Neighbor[] = [], order: readonly string[] | ((ip: string) => number) = []) {
+    this.order = order;
     for (const n of initial) this.set(n);
   }
 
   /** Entries in /proc/net/arp order. */
   get list(): readonly Neighbor[] {
+    const order = this.order;
     const rank = (n: Neighbor): number => {
-      const i = this.pins.indexOf(n.ip);
-      return i < 0 ? this.pins.length : i;
+      if (typeof order === "function") return order(n.ip);
+      const i = order.indexOf(n.ip);
+      return i < 0 ? order.length : i;
     };
     return this.entries.map((n, i) => ({ n, i })).sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i).map((x) => x.n);
   }
