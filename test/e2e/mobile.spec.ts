@@ -42,3 +42,16 @@ async function firstArticle(page: import("@playwright/test").Page): Promise<stri
   await page.goto("/");
   return (await page.getByRole("link", { name: /^Start reading:/ }).getAttribute("href"))!;
 }
+
+test("on a phone the table of contents sits at the top of the article and its links work", async ({ page }) => {
+  await page.goto(await firstArticle(page));
+  await expect(page.locator("nav.toc")).toBeHidden();
+  const inline = page.locator("details.toc-inline");
+  await expect(inline).toBeVisible();
+  await inline.locator("summary").click();
+  const link = inline.locator("a").last();
+  const href = (await link.getAttribute("href"))!;
+  await link.click();
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await expect(page.locator(`[id="${decodeURIComponent(href.slice(1))}"]`)).toBeInViewport();
+});
