@@ -382,20 +382,26 @@ export function clearConntrack(p: Packet): void {
   p[P.ct_tp_dst] = 0n;
 }
 
-/** Parses a `--ct-next` argument (`trk,est`, `+trk+est`, `est|trk`) into ct_state bits. */
+/**
+ * Parses a `--ct-next` argument as `ofproto/trace` does (`parse_ct_state`:
+ * flag names separated by commas or spaces) and validates it
+ * (`validate_ct_state`). Throws an OfpError with OVS's message.
+ */
 export function parseCtState(text: string): bigint {
   let v = 0n;
-  for (const raw of text.split(/[,|]/)) {
-    let name = raw.trim();
+  for (const name of text.split(/[, ]/)) {
     if (!name) continue;
-    for (const part of name.startsWith("+") || name.startsWith("-") ? name.match(/[+-][a-z]+/g) ?? [] : [name]) {
-      const neg = part.startsWith("-");
-      name = part.replace(/^[+-]/, "");
-      const bit = CT_STATE_FLAGS.find(([n]) => n === name)?.[1];
-      if (bit === undefined) throw new OfpError(`${text}: unknown ct_state flag ${name}`);
-      if (!neg) v |= bit;
-    }
+    const bit = CT_STATE_FLAGS.find(([n]) => n === name)?.[1];
+    if (bit === undefined) throw new OfpError(`${name}: unknown connection tracking state flag`);
+    v |= bit;
   }
+  const msgs: string[] = [];
+  const str = formatFlags(v, CT_STATE_FLAGS, "|");
+  if (v && !(v & CS_TRK)) msgs.push(`${str}: invalid connection state: If "trk" is unset, no other flags are set`);
+  if (v & CS_INV && v & ~(CS_TRK | CS_INV)) msgs.push(`${str}: invalid connection state: when "inv" is set, only "trk" may also be set`);
+  if (v & CS_NEW && v & CS_EST) msgs.push(`${str}: invalid connection state: "new" and "est" are mutually exclusive`);
+  if (v & CS_NEW && v & CS_RPL) msgs.push(`${str}: invalid connection state: "new" and "rpy" are mutually exclusive`);
+  if (msgs.length) throw new OfpError(msgs.join("\n"));
   return v;
 }
 

@@ -698,9 +698,19 @@ function composeOutput(ctx: Ctx, ofport: bigint): void {
 /** `tnl_port_send`: fills in the tunnel metadata from the port's configuration. */
 function tnlPortSend(port: Port, f: Packet): void {
   const o = port.options ?? {};
-  if (o.remote_ip && o.remote_ip !== "flow") {
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(o.remote_ip);
-    if (m) f[P.tun_dst] = BigInt(((+m[1]! << 24) >>> 0) + (+m[2]! << 16) + (+m[3]! << 8) + +m[4]!);
+  const ipOf = (text: string | undefined): bigint => {
+    const m = text ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text) : null;
+    return m ? (BigInt(+m[1]!) << 24n) | (BigInt(+m[2]!) << 16n) | (BigInt(+m[3]!) << 8n) | BigInt(+m[4]!) : 0n;
+  };
+  // Addresses not taken from the flow come from the port's configuration (unset: 0).
+  if (o.local_ip !== "flow") {
+    f[P.tun_src] = ipOf(o.local_ip);
+    f[P.tun_ipv6_src] = 0n;
+  }
+  // A tunnel port needs remote_ip; a port model without one is taken as remote_ip=flow (what Antrea configures).
+  if (o.remote_ip !== undefined && o.remote_ip !== "flow") {
+    f[P.tun_dst] = ipOf(o.remote_ip);
+    f[P.tun_ipv6_dst] = 0n;
   }
   f[P.tun_tp_src] = 0n;
   f[P.tun_tp_dst] = BigInt(tunnelDpPort(port));
@@ -1199,10 +1209,12 @@ export function traceFlow(bridge: Bridge, flow: string | readonly bigint[], opts
   const names = ovs === "3.1" && (opts.names ?? false);
   const ports = names ? bridge.resolver(true) : undefined;
   const parsePorts = bridge.resolver(false);
+  // ofproto/trace parses its options (--ct-next) before the flow.
+  const ctNext = new CtNextStates(opts.ctNext ?? []);
   const start: Packet = typeof flow === "string" ? parseTraceFlow(flow, parsePorts) : padPacket(flow);
   const st: TraceState = {
     bridge, opts, ports, ovs214: ovs === "2.14", queue: [], recircIds: new Map(), nextRecirc: 1,
-    ctNext: new CtNextStates(opts.ctNext ?? []), sideEffects: opts.sideEffects ?? opts.conntrack !== undefined,
+    ctNext, sideEffects: opts.sideEffects ?? opts.conntrack !== undefined,
     learned: [], realOrigTunnelDst: start[P.tun_dst]!, passIndex: 0,
   };
   const passes: TracePass[] = [runPass(st, start, undefined, {})];
