@@ -1,14 +1,16 @@
 /**
  * Every engine import of the site goes through this file, so the site
  * depends on one list of engine functions. All come from the package's entry
- * point except dump-flows with its filter parser and the OVS command-line
- * emulation, which the engine does not export yet; those are imported from
- * their modules until its index.ts does.
+ * point except dump-flows with its filter parser, the OVS command-line
+ * emulation and the cluster simulation (Cluster, traceCluster), which the
+ * engine does not export yet; those are imported from their modules until
+ * its index.ts does.
  */
 export {
   Bridge,
   OfpError,
   parseFlowFile,
+  formatFlowLine,
   formatActions,
   traceFlow,
   formatTrace,
@@ -46,3 +48,11 @@ export {
   type OvsHost,
   type CommandResult,
 } from "../../packages/engine/src/shell/ovs-tools.ts";
+export { Cluster } from "../../packages/engine/src/cluster/cluster.ts";
+export {
+  traceCluster,
+  type ClusterTraceResult,
+  type Hop as ClusterHop,
+  type OvsHop as ClusterOvsHop,
+  type PathResult as ClusterPathResult,
+} from "../../packages/engine/src/cluster/trace.ts";

@@ -1,14 +1,18 @@
 /**
- * Traces for the articles: turns `from`, `to`, `port` and `proto` into the
- * packet a Pod would send, runs the engine's ofproto/trace on the source
- * Node's br-int, and reshapes the engine's trace tree into views for the
- * Trace component and the lit paths of the Pipeline and Topology diagrams.
+ * Walks for the articles, on the engine's end-to-end cluster trace: the
+ * packet from a Pod to a Pod, a Service or a host, hop by hop (each Node's
+ * br-int with the tables per pass, the host's iptables/routing/ARP, the
+ * Geneve tunnel), and optionally its reply. This module reshapes the
+ * engine's result into plain views for the Trace component and into the
+ * lit parts of the Pipeline and Topology diagrams.
  *
- * This traces one Node's bridge, the one the packet enters first. Walks that
- * cross the tunnel or the host need the engine's end-to-end cluster trace.
+ * For each br-int hop it also finds the exact `ovs-appctl ofproto/trace`
+ * command that shows the same path, and that command's output: the
+ * cluster trace follows connection state, so a later packet of a connection
+ * needs `--ct-next` to take the same path through conntrack.
  */
-import { cidrContains, formatTrace, keyOf, parseCidr, parseIp, traceFlow } from "./engine.ts";
-import type { Bridge, Pod, Scenario, TraceNode, TracePass, TraceResult } from "./engine.ts";
+import { Cluster, formatFlowLine, formatTrace, traceCluster, traceFlow } from "./engine.ts";
+import type { Bridge, ClusterHop, ClusterOvsHop, ClusterPathResult, Scenario, TraceResult } from "./engine.ts";
 import type { TopologyHighlight } from "./topology-layout.ts";
 
 export class WalkError extends Error {
@@ -20,239 +24,268 @@ export interface WalkRequest {
   readonly to: string;
   readonly port?: string | undefined;
   readonly proto?: string | undefined;
+  /** Show only this Node's hops (the walk is still traced end to end). */
   readonly node?: string | undefined;
   readonly reply?: string | undefined;
 }
 
-interface Endpoint {
-  readonly label: string;
-  readonly ip: string;
-  readonly pod?: Pod;
-  /** The Service's port when `to` names a Service with one port. */
-  readonly servicePort?: number;
-}
-
-export interface TraceNoteData {
-  readonly kind: "detail" | "warning" | "error";
-  readonly text: string;
-}
-
-export interface TraceStepData {
+export interface TableStepData {
   readonly table: number;
+  /** The matched flow as dump-flows prints it (OpenFlow 1.0, port names), or "" for a miss. */
   readonly flow: string;
-  readonly actions: string[];
-  readonly notes: TraceNoteData[];
 }
 
-export interface TracePassData {
+export interface OvsHopData {
+  readonly kind: "ovs";
   readonly node: string;
-  readonly label: string;
-  readonly steps: readonly TraceStepData[];
-  readonly datapathActions: string;
-  readonly text: string;
+  readonly inPort: string;
+  readonly outPort?: string;
+  readonly passes: readonly (readonly TableStepData[])[];
+  readonly allowedBy?: readonly string[];
+  /** The packet as it leaves the bridge (or as it came in, when dropped). */
+  readonly packet: string;
+  /** `ovs-appctl ofproto/trace br-int FLOW [--ct-next …]` showing this hop's path. */
+  readonly command: string;
+  /** That command's exact output, one string per OVS pass. */
+  readonly passTexts: readonly string[];
+  /** Set when no ofproto/trace command reproduces the stateful path exactly. */
+  readonly textNote?: string;
+}
+
+export interface HostHopData {
+  readonly kind: "host";
+  readonly node: string;
+  readonly summary: string;
+  readonly lines: readonly string[];
+}
+
+export interface TunnelHopData {
+  readonly kind: "tunnel";
+  readonly node: string;
+  readonly summary: string;
+}
+
+export type HopData = OvsHopData | HostHopData | TunnelHopData;
+
+export interface PathData {
+  readonly hops: readonly HopData[];
+  readonly verdict: string;
+  readonly delivered: boolean;
 }
 
 export interface WalkResult {
-  readonly node: string;
   readonly title: string;
+  /** One line: the packet as sent, and the Service it targets. */
+  readonly packet: string;
+  /** The `ovs-lab trace` command line that prints the same walk. */
   readonly command: string;
-  readonly passes: readonly TracePassData[];
-  readonly verdict: string;
-  /** Tables visited on `node`, in order, without repeats. */
-  readonly visited: readonly number[];
-  /** Table-to-table moves: within a pass ("flow") and across a conntrack recirculation ("recirc"). */
-  readonly steps: readonly { from: number; to: number; recirc: boolean }[];
+  readonly forward: PathData;
+  readonly reply?: PathData;
+  /** Per Node: tables visited on its br-int (all hops, in order, without repeats). */
+  visitedOn(node: string): number[];
+  /** Per Node: table-to-table moves, within passes ("flow") and across recirculations. */
+  stepsOn(node: string): { from: number; to: number; recirc: boolean }[];
   readonly topology: TopologyHighlight;
 }
 
-function findPod(s: Scenario, name: string): Pod | undefined {
-  if (name.includes("/")) return s.pods.find((p) => keyOf(p) === name);
-  const matches = s.pods.filter((p) => p.metadata.name === name);
-  if (matches.length > 1) {
-    throw new WalkError(`"${name}" names Pods in several namespaces (${matches.map(keyOf).join(", ")}); write namespace/name`);
-  }
-  return matches[0];
+const CT_STATES = ["trk,new", "trk,est", "trk,est,rpl", "trk,rel"];
+
+function ctCombos(n: number): string[][] {
+  if (n === 0) return [[]];
+  return ctCombos(n - 1).flatMap((rest) => CT_STATES.map((s) => [s, ...rest]));
 }
 
-function resolve(s: Scenario, name: string, port: number | undefined, proto: string): Endpoint {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) {
-    const pod = s.pods.find((p) => p.lab && p.status.podIP === name);
-    return { label: name, ip: name, ...(pod ? { pod } : {}) };
-  }
-  const pod = findPod(s, name);
-  if (pod) return { label: name, ip: pod.status.podIP, pod };
-  const svc = name.includes("/")
-    ? s.services.find((x) => keyOf(x) === name)
-    : s.services.find((x) => x.metadata.name === name && x.metadata.namespace === "default") ??
-      s.services.find((x) => x.metadata.name === name);
-  if (svc) {
-    const ports = svc.spec.ports.filter((p) => p.protocol.toLowerCase() === proto);
-    if (port !== undefined && ports.length && !ports.some((p) => p.port === port)) {
-      throw new WalkError(`Service ${name} has no ${proto.toUpperCase()} port ${port} (it has ${svc.spec.ports.map((p) => `${p.port}/${p.protocol}`).join(", ")})`);
+/** Tables and flows of each pass of an ofproto/trace result, in the cluster trace's format. */
+function passesOf(bridge: Bridge, r: TraceResult): TableStepData[][] {
+  const ports = bridge.resolver(true);
+  return r.passes.map((p) => {
+    const out: TableStepData[] = [];
+    const walkNodes = (nodes: typeof p.tree): void => {
+      for (const n of nodes) {
+        if (n.type === "table" && n.tableId !== undefined) {
+          out.push({ table: n.tableId, flow: n.rule ? formatFlowLine(n.rule.flow, { version: 10, ports }).trim() : "" });
+        }
+        walkNodes(n.children);
+      }
+    };
+    walkNodes(p.tree);
+    return out;
+  });
+}
+
+function samePasses(a: readonly (readonly TableStepData[])[], b: readonly (readonly TableStepData[])[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The ofproto/trace command (with the fewest --ct-next states) whose path
+ * equals the hop's, and its output split into passes.
+ */
+function exactTrace(bridge: Bridge, hop: ClusterOvsHop, ovs: "2.14" | "3.1"): Pick<OvsHopData, "command" | "passTexts" | "textNote"> {
+  const recircs = Math.max(0, hop.passes.length - 1);
+  const base = `ovs-appctl ofproto/trace br-int ${hop.flow}`;
+  let fallback: { command: string; result: TraceResult } | undefined;
+  for (const ctNext of [[], ...ctCombos(recircs)]) {
+    // Trailing trk,new states are the default: try the shortest list first.
+    if (ctNext.length && ctNext[ctNext.length - 1] === "trk,new") continue;
+    let result: TraceResult;
+    try {
+      result = traceFlow(bridge, hop.flow, { ctNext, ovs });
+    } catch {
+      continue;
     }
-    return { label: name, ip: svc.spec.clusterIP, ...(ports.length === 1 ? { servicePort: ports[0]!.port } : {}) };
+    const command = base + ctNext.map((s) => ` --ct-next ${s}`).join("");
+    fallback ??= { command, result };
+    if (samePasses(passesOf(bridge, result), hop.passes)) return { command, passTexts: splitPasses(formatTrace(result)) };
   }
-  throw new WalkError(`"${name}" is neither a Pod nor a Service of the scenario, nor an IPv4 address`);
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  const c = parseCidr(cidr);
-  const n = parseIp(ip);
-  return c !== undefined && n !== undefined && cidrContains(c, n);
-}
-
-/** The packet the source Pod puts on its veth, in ofproto/trace's flow syntax. */
-function packetFlow(s: Scenario, src: Pod, dst: Endpoint, proto: string, port: number | undefined): string {
-  const node = s.nodes.find((n) => n.name === src.spec.nodeName)!;
-  // A Pod reaches its own subnet directly (ARP) and everything else through its gateway.
-  const local = inCidr(dst.ip, node.podCIDR);
-  let dmac = node.gatewayMAC;
-  if (local) {
-    if (!dst.pod?.lab) throw new WalkError(`no Pod has the address ${dst.ip} on ${node.name}, so ${src.metadata.name} cannot resolve its MAC`);
-    dmac = dst.pod.lab.mac;
-  }
-  // Linux sends with TTL 64; ofproto/trace would otherwise start from 0 and
-  // stop at the first dec_ttl.
-  const head = `in_port=${src.lab!.ofport},${proto},dl_src=${src.lab!.mac},dl_dst=${dmac},nw_src=${src.status.podIP},nw_dst=${dst.ip},nw_ttl=64`;
-  if (proto === "tcp") return `${head},tp_dst=${port},tcp_flags=syn`;
-  if (proto === "udp") return `${head},udp_dst=${port}`;
-  return `${head},icmp_type=8,icmp_code=0`;
-}
-
-/** The engine's trace tree as steps: one per table, with its actions and notes. */
-function stepsOf(nodes: readonly TraceNode[], out: TraceStepData[] = []): TraceStepData[] {
-  for (const n of nodes) {
-    const current = out[out.length - 1];
-    switch (n.type) {
-      case "table":
-        out.push({ table: n.tableId ?? Number(/^\s*(\d+)\./.exec(n.text)?.[1] ?? -1), flow: n.text.trim(), actions: [], notes: [] });
-        break;
-      case "action":
-        current?.actions.push(n.text);
-        break;
-      case "detail":
-        current?.notes.push({ kind: "detail", text: n.text });
-        break;
-      case "warn":
-        current?.notes.push({ kind: "warning", text: n.text });
-        break;
-      case "error":
-        current?.notes.push({ kind: "error", text: n.text });
-        break;
-      default:
-        break;
-    }
-    stepsOf(n.children, out);
-  }
-  return out;
+  if (!fallback) throw new WalkError(`ofproto/trace rejects the flow of the hop on ${hop.node}: ${hop.flow}`);
+  return {
+    command: fallback.command,
+    passTexts: splitPasses(formatTrace(fallback.result)),
+    textNote:
+      "ofproto/trace cannot set every conntrack field (only ct_state, with --ct-next), so on its own it takes a " +
+      "different path from the tracked connection above. This is its output for a new connection.",
+  };
 }
 
 /** The exact text of each pass: the whole trace cut before each recirculation banner. */
-function passTexts(result: TraceResult): string[] {
-  const text = formatTrace(result);
-  return text.split(/\n\n(?==+\nrecirc\()/);
+function splitPasses(text: string): string[] {
+  return text
+    .replace(/\n+$/, "")
+    .split(/\n\n(?==+\nrecirc\()/)
+    .map((t) => t.replace(/^\n+/, ""));
 }
 
-function verdictOf(bridge: Bridge, node: string, passes: readonly TracePass[]): string {
-  const outs = passes.flatMap((p) => p.outputs);
-  if (outs.length) {
-    const where = outs.map((o) => {
-      const name = o.portName ?? bridge.port(o.port)?.name ?? `port ${o.port}`;
-      return o.tunnel ? `${name} (port ${o.port}), tunnelled to ${o.tunnel.dst}` : `${name} (port ${o.port})`;
-    });
-    let s = `The packet leaves br-int on ${node} through ${where.join(" and ")}.`;
-    if (outs.some((o) => o.traceOnly === "not-tunneling-to-own-address")) {
-      s +=
-        " (ofproto/trace prints “Not tunneling to our own address” for this output because it resumes the" +
-        " recirculated packet with the tunnel destination already set; a real packet is sent.)";
-    }
-    return s;
+function packetLine(p: ClusterOvsHop["packet"]): string {
+  const ports = p.sport !== undefined ? `${p.src}:${p.sport} > ${p.dst}:${p.dport}` : `${p.src} > ${p.dst}`;
+  return `${p.proto} ${ports}, ${p.src_mac} > ${p.dst_mac}, ttl ${p.ttl}`;
+}
+
+function hopData(bridgeOf: (node: string) => Bridge, h: ClusterHop, ovs: "2.14" | "3.1"): HopData {
+  if (h.where === "ovs") {
+    return {
+      kind: "ovs",
+      node: h.node,
+      inPort: h.in_port,
+      ...(h.out_port ? { outPort: h.out_port } : {}),
+      passes: h.passes,
+      ...(h.allowed_by ? { allowedBy: h.allowed_by } : {}),
+      packet: packetLine(h.packet),
+      ...exactTrace(bridgeOf(h.node), h, ovs),
+    };
   }
-  const last = passes[passes.length - 1];
-  return `The packet is dropped on ${node}${last?.drop ? `: ${last.drop}` : ""}.`;
+  if (h.where === "host") {
+    return {
+      kind: "host",
+      node: h.node,
+      summary: `${h.in ? `in ${h.in}` : "from a local process"}${h.out ? `, out ${h.out}` : ""}; netfilter conntrack: ${h.conntrack}`,
+      lines: h.steps,
+    };
+  }
+  return {
+    kind: "tunnel",
+    node: h.node,
+    summary: `Geneve from ${h.src} to ${h.dst} port ${h.dport} (${h.to_node}), VNI ${h.vni}; inside: ${packetLine(h.packet)}`,
+  };
+}
+
+function verdictOf(r: ClusterPathResult): string {
+  if (r.verdict === "delivered") return `Delivered to ${r.delivered_to}.`;
+  const d = r.dropped_at!;
+  const where = typeof d.table === "number" ? `table ${d.table}` : d.table;
+  return `Dropped on ${d.node}, ${where}${r.reason ? `: ${r.reason}` : ""}.`;
 }
 
 export function walk(s: Scenario, bridgeOf: (node: string) => Bridge, req: WalkRequest, ovsVersion: string): WalkResult {
-  if (req.reply === "true") {
-    throw new WalkError("reply=true needs the engine's end-to-end cluster trace, which the engine does not export yet");
-  }
   const proto = req.proto ?? "tcp";
-  const port = req.port === undefined ? undefined : Number(req.port);
-  const src = findPod(s, req.from);
-  if (!src) throw new WalkError(`from="${req.from}" is not a Pod of the scenario (a trace starts at a Pod)`);
-  if (!src.lab) throw new WalkError(`${req.from} runs in the host network and has no OVS port to start a trace from`);
-  const node = src.spec.nodeName;
-  if (req.node !== undefined && req.node !== node) {
-    throw new WalkError(
-      `${req.from} runs on ${node}; tracing on ${req.node} needs the engine's end-to-end cluster trace, which the engine does not export yet`,
-    );
+  if (proto !== "tcp" && proto !== "udp" && proto !== "icmp") throw new WalkError(`proto must be tcp, udp or icmp`);
+  if (req.node !== undefined && !s.nodes.some((n) => n.name === req.node)) {
+    throw new WalkError(`unknown Node "${req.node}"; the Nodes are ${s.nodes.map((n) => n.name).join(", ")}`);
   }
-  const dst = resolve(s, req.to, port, proto);
-  const dport = port ?? dst.servicePort;
-  if (proto !== "icmp" && dport === undefined) throw new WalkError(`a ${proto} trace needs port= (the destination port)`);
-
-  const bridge = bridgeOf(node);
-  const flow = packetFlow(s, src, dst, proto, dport);
-  const ovs = ovsVersion.startsWith("2.") ? "2.14" : "3.1";
-  const result = traceFlow(bridge, flow, { ovs });
-  const texts = passTexts(result);
-
-  const passes: TracePassData[] = result.passes.map((p, i) => {
-    const text = texts[i] ?? "";
-    const banner = /^recirc\(0x[0-9a-f]+\).*$/m.exec(text)?.[0];
-    return {
-      node,
-      label: i === 0 ? "First pass" : banner ?? `Pass ${i + 1}`,
-      steps: stepsOf(p.tree),
-      datapathActions: p.datapathActions,
-      text: text.replace(/^\n+/, "").replace(/\n+$/, ""),
-    };
-  });
-
-  const visited: number[] = [];
-  const moves: { from: number; to: number; recirc: boolean }[] = [];
-  const addMove = (a: number, b: number, recirc: boolean): void => {
-    if (!moves.some((m) => m.from === a && m.to === b && m.recirc === recirc)) moves.push({ from: a, to: b, recirc });
-  };
-  passes.forEach((p, i) => {
-    p.steps.forEach((st, k) => {
-      if (!visited.includes(st.table)) visited.push(st.table);
-      if (k > 0) addMove(p.steps[k - 1]!.table, st.table, false);
+  // A fresh cluster per walk: connection state never leaks between articles.
+  const cluster = new Cluster(s);
+  let r;
+  try {
+    r = traceCluster(cluster, {
+      from: req.from,
+      to: req.to,
+      proto,
+      ...(req.port !== undefined ? { port: Number(req.port) } : {}),
+      reply: req.reply === "true",
     });
-    const resumed = result.passes[i]!.recircId;
-    if (i > 0 && p.steps.length) {
-      // The table whose ct(table=N) queued this recirculation.
-      const parent = result.passes.findIndex((q) => q.recirculations.some((r) => r.id === resumed));
-      const target = p.steps[0]!.table;
-      const issuer = passes[parent]?.steps.find((st) => st.actions.some((a) => a.startsWith("ct(") && a.includes(`table=${target}`)));
-      if (issuer) addMove(issuer.table, target, true);
-    }
+  } catch (e) {
+    if (e instanceof Error && e.name === "TraceError") throw new WalkError(e.message.replace(/^--(from|to) /, "$1="));
+    throw e;
+  }
+  const ovs = ovsVersion.startsWith("2.") ? "2.14" : "3.1";
+  const only = (hops: readonly ClusterHop[]): readonly ClusterHop[] => (req.node ? hops.filter((h) => h.node === req.node) : hops);
+  const pathOf = (p: ClusterPathResult): PathData => ({
+    hops: only(p.hops).map((h) => hopData(bridgeOf, h, ovs)),
+    verdict: verdictOf(p),
+    delivered: p.verdict === "delivered",
   });
+  const q = r.request;
+  const ports = q.sport !== undefined ? `${q.src}:${q.sport} > ${q.dst}:${q.dport}` : `${q.src} > ${q.dst}`;
 
-  const outs = result.passes.flatMap((p) => p.outputs);
-  const portKeys = new Set<string>([`${node}:${src.lab.ofport}`, ...outs.map((o) => `${node}:${o.port}`)]);
+  const fwdOvs = r.hops.filter((h): h is ClusterOvsHop => h.where === "ovs");
+  const visitedOn = (node: string): number[] => {
+    const seen: number[] = [];
+    for (const h of fwdOvs) if (h.node === node) for (const t of h.tables) if (!seen.includes(t)) seen.push(t);
+    return seen;
+  };
+  const stepsOn = (node: string): { from: number; to: number; recirc: boolean }[] => {
+    const moves: { from: number; to: number; recirc: boolean }[] = [];
+    const add = (from: number, to: number, recirc: boolean): void => {
+      if (!moves.some((m) => m.from === from && m.to === to && m.recirc === recirc)) moves.push({ from, to, recirc });
+    };
+    for (const h of fwdOvs) {
+      if (h.node !== node) continue;
+      h.passes.forEach((pass, i) => {
+        pass.forEach((v, k) => {
+          if (k > 0) add(pass[k - 1]!.table, v.table, false);
+        });
+        const first = pass[0];
+        if (i > 0 && first) {
+          // The table whose ct(table=N) queued this pass.
+          const issuer = h.passes[i - 1]!.find((v) => new RegExp(`ct\\([^)]*table=${first.table}\\b`).test(v.flow));
+          if (issuer) add(issuer.table, first.table, true);
+        }
+      });
+    }
+    return moves;
+  };
+
+  // The diagram lights the forward path: ports used on each bridge, tunnels, and the two ends.
+  const portKeys = new Set<string>();
   const tunnels: string[] = [];
-  for (const o of outs) {
-    if (!o.tunnel) continue;
-    const peer = s.nodes.find((n) => n.ip === o.tunnel!.dst);
-    if (peer) {
-      tunnels.push(`${node}|${peer.name}`);
-      const peerTun = bridgeOf(peer.name).portByName("antrea-tun0");
-      if (peerTun) portKeys.add(`${peer.name}:${peerTun.ofport}`);
+  for (const h of r.hops) {
+    if (h.where === "ovs") {
+      const b = bridgeOf(h.node);
+      for (const name of [h.in_port, h.out_port]) {
+        const p = name ? b.portByName(name) : undefined;
+        if (p) portKeys.add(`${h.node}:${p.ofport}`);
+      }
+    } else if (h.where === "tunnel") {
+      tunnels.push(`${h.node}|${h.to_node}`);
     }
   }
-  const litPods = [keyOf(src)];
-  if (dst.pod?.lab && dst.pod.spec.nodeName === node && outs.some((o) => o.port === dst.pod!.lab!.ofport)) litPods.push(keyOf(dst.pod));
+  const podKey = (name: string | undefined): string | undefined => {
+    if (!name) return undefined;
+    const key = name.includes("/") ? name : `default/${name}`;
+    return s.pods.some((p) => `${p.metadata.namespace}/${p.metadata.name}` === key) ? key : undefined;
+  };
+  const pods = [podKey(req.from), r.verdict === "delivered" ? podKey(r.delivered_to) : undefined].filter((k): k is string => !!k);
 
   const protoName = proto.toUpperCase();
+  const cli = `ovs-lab trace --from ${req.from} --to ${req.to}${req.port ? `:${req.port}` : ""}${proto !== "tcp" ? ` --proto ${proto}` : ""}${req.reply === "true" ? " --reply" : ""}`;
   return {
-    node,
-    title: `${req.from} → ${req.to}${dport !== undefined ? ` port ${dport}` : ""} (${protoName}), traced on ${node}`,
-    command: `ovs-appctl ofproto/trace br-int ${flow}`,
-    passes,
-    verdict: verdictOf(bridge, node, result.passes),
-    visited,
-    steps: moves,
-    topology: { pods: litPods, ports: [...portKeys], tunnels },
+    title: `${req.from} → ${req.to}${q.dport !== undefined ? ` port ${q.dport}` : ""} (${protoName})${req.node ? `, on ${req.node}` : ""}`,
+    packet: `${proto} ${ports}${q.service ? `, Service ${q.service}` : ""}`,
+    command: cli,
+    forward: pathOf(r),
+    ...(r.reply ? { reply: pathOf(r.reply) } : {}),
+    visitedOn,
+    stepsOn,
+    topology: { pods, ports: [...portKeys], tunnels },
   };
 }

@@ -18,7 +18,7 @@ import { pipelineGraph } from "./pipeline-graph.ts";
 import { layoutPipeline, type PipelineLayout } from "./pipeline-layout.ts";
 import { layoutTopology, type TopologyInput, type TopologyLayout } from "./topology-layout.ts";
 import { splitCommandLine } from "./shell-words.ts";
-import { walk, type WalkResult } from "./lab-trace.ts";
+import { walk, type PathData, type WalkResult } from "./lab-trace.ts";
 import type { LabLang } from "./grammars/index.ts";
 
 /** A problem with a directive or a command, worded for the article's author. */
@@ -209,39 +209,53 @@ export interface TopologyView {
   readonly layout: TopologyLayout;
 }
 
-export interface TraceNote {
-  readonly kind: "detail" | "warning" | "error";
-  readonly text: string;
-}
-
-/** One table the packet went through, with the flow that matched it. */
+/** One table of a br-int hop: the flow that matched, as dump-flows prints it. */
 export interface TraceStepView {
   readonly table: number;
   readonly tableName?: string;
-  /** The matched flow as ofproto/trace names it (`ip,in_port=49, priority 200, cookie 0x…`), or "No match.". */
+  /** "" when no flow matched and the table has no miss flow. */
   readonly flow: string;
-  readonly actions: readonly string[];
-  readonly notes: readonly TraceNote[];
 }
 
-/** One pass through one Node's bridge (the first, or one resumed after a recirculation). */
+/** One pass through one br-int (the first lookup, or one resumed after conntrack). */
 export interface TracePassView {
-  readonly node: string;
-  /** "First pass" or "recirc(0x1), resumed at table 31". */
   readonly label: string;
   readonly steps: readonly TraceStepView[];
-  readonly datapathActions: string;
   /** The exact ofproto/trace text of this pass. */
   readonly text: string;
 }
 
+export type TraceHopView =
+  | {
+      readonly kind: "ovs";
+      readonly node: string;
+      readonly title: string;
+      readonly passes: readonly TracePassView[];
+      readonly allowedBy?: readonly string[];
+      /** The output port, when the packet left the bridge. */
+      readonly out?: string;
+      readonly packet: string;
+      /** The ofproto/trace command whose output the passes' texts are. */
+      readonly command: string;
+      readonly textNote?: string;
+    }
+  | { readonly kind: "host"; readonly node: string; readonly title: string; readonly lines: readonly string[] }
+  | { readonly kind: "tunnel"; readonly node: string; readonly title: string };
+
+export interface TracePathView {
+  readonly hops: readonly TraceHopView[];
+  readonly verdict: string;
+  readonly delivered: boolean;
+}
+
 export interface TraceView {
   readonly title: string;
-  /** The ofproto/trace command line of the first pass. */
+  /** The packet as sent (addresses, ports, the Service). */
+  readonly packet: string;
+  /** The `ovs-lab trace` command that prints the same walk. */
   readonly command: string;
-  readonly passes: readonly TracePassView[];
-  /** What happened to the packet in the end, in one sentence. */
-  readonly verdict: string;
+  readonly forward: TracePathView;
+  readonly reply?: TracePathView;
 }
 
 export interface FlowsAttrs {
@@ -401,18 +415,17 @@ export function createLab(makeWorld: () => LabWorld): Lab {
     (w: TraceAttrs): WalkResult => {
       const scenario = world().scenario;
       if (!scenario) throw new LabError("tracing between Pods and Services needs a scenario (this lab has only flows)");
-      return walk(scenario, (n) => world().bridge(n), w, world().ovsVersion(w.node ?? world().nodes[0] ?? ""));
+      return walk(scenario, (n) => world().bridge(n), w, world().ovsVersion(world().nodes[0] ?? ""));
     },
     (w) => JSON.stringify([w.from, w.to, w.port, w.proto, w.node, w.reply]),
   );
-  const optionalWalk = (w: WalkAttrs, node?: string): WalkResult | undefined =>
+  const optionalWalk = (w: WalkAttrs): WalkResult | undefined =>
     w.from !== undefined && w.to !== undefined
       ? walkOf({
           from: w.from,
           to: w.to,
           ...(w.port !== undefined ? { port: w.port } : {}),
           ...(w.proto !== undefined ? { proto: w.proto } : {}),
-          ...(node !== undefined ? { node } : {}),
         })
       : undefined;
 
@@ -424,12 +437,14 @@ export function createLab(makeWorld: () => LabWorld): Lab {
       if (table !== undefined && !graph.tables.some((t) => t.id === table)) {
         throw new LabError(`table ${table} has no flows on ${a.node} and no flow leads to it`);
       }
-      const traced = optionalWalk(a, a.node);
+      const traced = optionalWalk(a);
+      const visited = traced?.visitedOn(a.node) ?? [];
+      if (traced && visited.length === 0) throw new LabError(`the walk from ${a.from} to ${a.to} does not cross br-int on ${a.node}`);
       const names = world().tableName;
       const layout = layoutPipeline(graph, {
         ...(table !== undefined ? { current: table } : {}),
         ...(names ? { tableName: (t: number) => names(t) } : {}),
-        ...(traced ? { visited: traced.visited, steps: traced.steps } : {}),
+        ...(traced ? { visited, steps: traced.stepsOn(a.node) } : {}),
       });
       return {
         node: a.node,
@@ -451,21 +466,48 @@ export function createLab(makeWorld: () => LabWorld): Lab {
     (a) => JSON.stringify([a.from, a.to, a.port, a.proto]),
   );
 
+  const pathView = (p: PathData): TracePathView => {
+    const names = world().tableName;
+    return {
+      verdict: p.verdict,
+      delivered: p.delivered,
+      hops: p.hops.map((h): TraceHopView => {
+        if (h.kind === "host") return { kind: "host", node: h.node, title: `${h.node}, host network stack: ${h.summary}`, lines: h.lines };
+        if (h.kind === "tunnel") return { kind: "tunnel", node: h.node, title: `${h.node}, tunnel: ${h.summary}` };
+        return {
+          kind: "ovs",
+          node: h.node,
+          title: `${h.node}, br-int: in through ${h.inPort}, ${h.outPort ? `out through ${h.outPort}` : "dropped"}`,
+          passes: h.passes.map((steps, i) => {
+            const text = h.passTexts[i] ?? "";
+            return {
+              label: i === 0 ? "First pass" : `Pass ${i + 1}, back from conntrack`,
+              steps: steps.map((st) => {
+                const name = names?.(st.table);
+                return { table: st.table, flow: st.flow, ...(name ? { tableName: name } : {}) };
+              }),
+              text,
+            };
+          }),
+          ...(h.allowedBy ? { allowedBy: h.allowedBy } : {}),
+          ...(h.outPort ? { out: h.outPort } : {}),
+          packet: h.packet,
+          command: h.command,
+          ...(h.textNote ? { textNote: h.textNote } : {}),
+        };
+      }),
+    };
+  };
+
   const trace = memo(
     (a: TraceAttrs): TraceView => {
       const r = walkOf(a);
-      const names = world().tableName;
       return {
         title: r.title,
+        packet: r.packet,
         command: r.command,
-        verdict: r.verdict,
-        passes: r.passes.map((p) => ({
-          ...p,
-          steps: p.steps.map((st) => {
-            const name = names?.(st.table);
-            return { ...st, ...(name ? { tableName: name } : {}) };
-          }),
-        })),
+        forward: pathView(r.forward),
+        ...(r.reply ? { reply: pathView(r.reply) } : {}),
       };
     },
     (a) => JSON.stringify([a.from, a.to, a.port, a.proto, a.node, a.reply]),

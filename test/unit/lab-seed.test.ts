@@ -18,33 +18,64 @@ describe("seed lab", () => {
     expect(v.text).toContain('in_port="frontend-a3ba2f"');
   });
 
-  it("traces frontend to backendsvc through conntrack to the gateway", () => {
+  it("traces frontend to backendsvc across the cluster, hop by hop", () => {
     const t = lab.trace({ from: "frontend", to: "backendsvc", port: "80" });
-    expect(t.command).toBe(
-      "ovs-appctl ofproto/trace br-int in_port=49,tcp,dl_src=be:2c:bf:e4:ec:c5,dl_dst=4e:99:08:c1:53:be,nw_src=10.222.1.48,nw_dst=10.104.65.133,nw_ttl=64,tp_dst=80,tcp_flags=syn",
+    expect(t.packet).toMatch(/^tcp 10\.222\.1\.48:\d+ > 10\.104\.65\.133:80, Service default\/backendsvc$/);
+    expect(t.command).toBe("ovs-lab trace --from frontend --to backendsvc:80");
+    expect(t.forward.hops.map((h) => `${h.kind}:${h.node}`)).toEqual([
+      "ovs:worker1",
+      "host:worker1",
+      "ovs:worker1",
+      "tunnel:worker1",
+      "ovs:worker2",
+    ]);
+    expect(t.forward.verdict).toBe("Delivered to backend2.");
+    const first = t.forward.hops[0]!;
+    if (first.kind !== "ovs") throw new Error("expected a br-int hop");
+    expect(first.command).toMatch(
+      /^ovs-appctl ofproto\/trace br-int in_port=49,tcp,dl_src=be:2c:bf:e4:ec:c5,dl_dst=4e:99:08:c1:53:be,nw_src=10\.222\.1\.48,nw_dst=10\.104\.65\.133,/,
     );
-    expect(t.passes.map((p) => p.steps.map((s) => s.table))).toEqual([[0, 10, 30], [31, 40, 105], [110]]);
-    expect(t.passes[1]!.label).toMatch(/^recirc\(0x1\) - resume conntrack/);
-    expect(t.passes[0]!.text.startsWith("Flow: tcp,in_port=49,")).toBe(true);
-    expect(t.passes[1]!.text.startsWith("=====")).toBe(true);
-    expect(t.verdict).toBe("The packet leaves br-int on worker1 through antrea-gw0 (port 2).");
-    expect(t.passes[0]!.steps[0]!.tableName).toBe("Classification");
+    expect(first.passes.map((p) => p.steps.map((s) => s.table))).toEqual([[0, 10, 30], [31, 40, 105], [110]]);
+    expect(first.passes[0]!.steps[0]!.tableName).toBe("Classification");
+    expect(first.passes[0]!.text.startsWith("Flow: tcp,in_port=49,")).toBe(true);
+    expect(first.passes[1]!.text).toMatch(/^=+\nrecirc\(0x1\) - resume conntrack/);
+    expect(first.out).toBe("antrea-gw0");
+    expect(t.reply).toBeUndefined();
+  });
+
+  it("follows the reply, finding the --ct-next states that reproduce each br-int hop", () => {
+    const t = lab.trace({ from: "frontend", to: "backendsvc", port: "80", reply: "true" });
+    expect(t.reply?.verdict).toBe("Delivered to frontend.");
+    const back = t.reply!.hops[0]!;
+    if (back.kind !== "ovs") throw new Error("expected a br-int hop");
+    expect(back.command).toContain("--ct-next trk,est");
+    expect(back.textNote).toBeUndefined();
+  });
+
+  it("shows only one Node's hops when asked", () => {
+    const t = lab.trace({ from: "frontend", to: "backendsvc", port: "80", node: "worker2" });
+    expect(t.forward.hops.map((h) => h.node)).toEqual(["worker2"]);
+    expect(t.title).toContain("on worker2");
   });
 
   it("lights the traced tables and recirculations on the pipeline", () => {
     const p = lab.pipeline({ node: "worker1", from: "frontend", to: "backendsvc", port: "80" });
-    expect(p.layout.boxes.filter((b) => b.visited).map((b) => b.id)).toEqual([0, 10, 30, 31, 40, 105, 110]);
+    expect(p.layout.boxes.filter((b) => b.visited).map((b) => b.id)).toEqual([0, 10, 30, 31, 40, 50, 70, 105, 110]);
     const lit = p.layout.edges.filter((e) => e.lit).map((e) => `${e.from}>${e.to}:${e.kind}`);
     expect(lit).toContain("30>31:recirc");
     expect(lit).toContain("105>110:recirc");
     expect(lit).not.toContain("105>110:goto");
+    expect(() => lab.pipeline({ node: "master", from: "frontend", to: "backendsvc", port: "80" })).toThrow(/does not cross br-int on master/);
   });
 
   it("draws the cluster and lights a walk across the tunnel", () => {
     const v = lab.topology({ from: "frontend", to: "backend2", port: "80" });
     const w1 = v.layout.nodes.find((n) => n.name === "worker1")!;
+    const w2 = v.layout.nodes.find((n) => n.name === "worker2")!;
     expect(w1.pods.find((p) => p.name === "frontend")!.lit).toBe(true);
     expect(w1.tunnel.lit).toBe(true);
+    expect(w2.tunnel.lit).toBe(true);
+    expect(w2.pods.find((p) => p.name === "backend2")!.lit).toBe(true);
     expect(v.layout.tunnels.filter((t) => t.lit).map((t) => [t.a, t.b].sort().join("|"))).toEqual(["worker1|worker2"]);
   });
 
@@ -54,9 +85,9 @@ describe("seed lab", () => {
     expect(v.steps[0]!.stdout).toMatch(/^Flow: tcp,in_port=49,/);
   });
 
-  it("explains what it cannot trace yet", () => {
-    expect(() => lab.trace({ from: "frontend", to: "backendsvc", port: "80", node: "worker2" })).toThrow(/cluster trace/);
-    expect(() => lab.trace({ from: "nobody", to: "backendsvc", port: "80" })).toThrow(/not a Pod/);
-    expect(() => lab.trace({ from: "frontend", to: "backend2" })).toThrow(/needs port=/);
+  it("reports what it cannot trace in the author's terms", () => {
+    expect(() => lab.trace({ from: "nobody", to: "backendsvc", port: "80" })).toThrow(/^from=nobody: no Pod/);
+    expect(() => lab.trace({ from: "frontend", to: "backend2" })).toThrow(/give a port/);
+    expect(() => lab.trace({ from: "frontend", to: "backend2", port: "80", node: "worker9" })).toThrow(/unknown Node "worker9"/);
   });
 });
