@@ -170,3 +170,32 @@ describe("remark-lab: what the engine rejects fails the build too", () => {
     expect(await failure("::pipeline{node=worker1 table=200}\n")).toContain("table 200 has no flows on worker1");
   });
 });
+
+describe("remark-lab with the seed lab", () => {
+  async function withSeed(markdown: string) {
+    const { createLab, seedWorld } = await import("../../src/lib/lab.ts");
+    const processor = unified()
+      .use(remarkParse)
+      .use(remarkDirective)
+      .use(remarkLab, { componentsDir: COMPONENTS, lab: () => createLab(seedWorld), root: "/site" });
+    const file = new VFile({ path: "/site/content/05-walk.mdx", value: markdown });
+    return processor.run(processor.parse(file), file) as Promise<unknown> as Promise<{ children: any[] }>;
+  }
+
+  it("accepts a trace, a topology walk and a pipeline walk the engine can follow", async () => {
+    const tree = await withSeed(
+      "::trace{from=frontend to=backendsvc port=80 reply=true}\n\n::topology{from=frontend to=backend2 port=80}\n\n::pipeline{node=worker2 from=frontend to=backend2 port=80}\n",
+    );
+    expect(tree.children.filter((c) => c.type === "mdxJsxFlowElement").map((c) => c.name)).toEqual(["LabTrace", "LabTopology", "LabPipeline"]);
+  });
+
+  it("fails with the file and line when the engine cannot follow the walk", async () => {
+    let message = "";
+    try {
+      await withSeed("Text.\n\n::trace{from=nobody to=backendsvc port=80}\n");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^content\/05-walk\.mdx:3:1: from=nobody: no Pod/);
+  });
+});
