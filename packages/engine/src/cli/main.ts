@@ -1,6 +1,7 @@
 /** The `ovs-lab` command line. */
 import { BRIDGE_USAGE, runBridgeCommand } from "./bridge-command.ts";
 import { runTraceCommand } from "./trace-command.ts";
+import { runShCommand } from "./sh-command.ts";
 
 export interface CliIo {
   stdout(s: string): void;
@@ -13,6 +14,7 @@ const USAGE = `Usage: ovs-lab <command> [options]
 Commands:
   bridge   run ovs-ofctl, ovs-vsctl or ovs-appctl against flows loaded from a file
   trace    follow a packet (and its reply) through the simulated cluster, hop by hop
+  sh       run a command line at a Node's prompt in the simulated cluster
 
 Run "ovs-lab <command> --help" for a command's options.
 `;
@@ -28,6 +30,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return runBridgeCommand(rest, io);
     case "trace":
       return runTraceCommand(rest, io);
+    case "sh":
+      return runShCommand(rest, io);
   }
   io.stderr(`ovs-lab: unknown command '${command}'\n\n${USAGE}`);
   return 2;

@@ -50,8 +50,9 @@ export function nodeLinks(s: Scenario, node: ClusterNode): Link[] {
     }
     links.push({ ifindex: i.ifindex, name: i.name, ...t, mtu: i.mtu ?? 1500, linkType: "ether", mac, brd: "ff:ff:ff:ff:ff:ff", addresses });
   }
-  // Pod veths: link-netnsid numbers the Pods' namespaces in the order the host first saw them (veth ifindex order).
-  const pods = localPods(s, node.name).slice().sort((a, b) => a.lab!.hostIfindex - b.lab!.hostIfindex);
+  // Pod veths: link-netnsid numbers the Pods' namespaces in the order the host first saw them (Pod creation order).
+  const pods = localPods(s, node.name).slice().sort((a, b) =>
+    a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : a.lab!.hostIfindex - b.lab!.hostIfindex);
   const gw = node.interfaces.find((i) => i.name === "antrea-gw0");
   pods.forEach((p, n) => {
     const lab = p.lab!;

@@ -145,12 +145,12 @@ export class TraceError extends Error {
 // ---------------------------------------------------------------------------
 // Endpoints of a path
 
-type Source =
+export type Source =
   | { readonly kind: "pod"; readonly pod: Pod }
   | { readonly kind: "node"; readonly node: string }
   | { readonly kind: "external"; readonly name: string; readonly ip: string; readonly mac?: string };
 
-type Sink =
+export type Sink =
   | { readonly kind: "pod"; readonly pod: Pod; readonly pkt: IpPacket }
   | { readonly kind: "node"; readonly node: string; readonly pkt: IpPacket }
   | { readonly kind: "external"; readonly name: string; readonly ip: string; readonly pkt: IpPacket };
@@ -172,7 +172,7 @@ function splitPort(text: string): { name: string; port?: number } {
   return m ? { name: m[1]!, port: Number(m[2]) } : { name: text };
 }
 
-function resolveSource(c: Cluster, from: string): Source {
+export function resolveSource(c: Cluster, from: string): Source {
   const pod = c.pod(from) ?? (isIpv4(from) ? c.podByIp(from) : undefined);
   if (pod) {
     if (!pod.lab) {
@@ -359,7 +359,7 @@ type Loc =
   | { readonly k: "wire" }
   | { readonly k: "external-tx"; readonly name: string; readonly ip: string; readonly mac?: string };
 
-interface Walk {
+export interface Walk {
   readonly result: PathResult;
   readonly sink?: Sink;
 }
@@ -528,10 +528,15 @@ function startOf(src: Source): Loc {
   }
 }
 
-function sourceIp(c: Cluster, src: Source): string {
+/** The source address a sender uses towards `dst` (a Node: the route's preferred source, chosen before NAT). */
+export function sourceIp(c: Cluster, src: Source, dst: string): string {
   switch (src.kind) {
     case "pod": return src.pod.status.podIP;
-    case "node": return "";
+    case "node": {
+      const host = c.runtime(src.node)!.host;
+      const hit = host.routes.lookup(dst);
+      return hit?.route.src ?? (hit ? host.addressOf(hit.route.dev) : undefined) ?? c.nodeByName(src.node)!.ip;
+    }
     case "external": return src.ip;
   }
 }
@@ -586,16 +591,15 @@ export function traceCluster(c: Cluster, req: TraceRequest): ClusterTraceResult 
   }
   const sport = req.sport ?? (proto === "icmp" ? 1 : c.ephemeralPort());
   const pkt: IpPacket = {
-    srcMac: "", dstMac: "", src: sourceIp(c, src), dst: target.ip, proto,
+    srcMac: "", dstMac: "", src: sourceIp(c, src, target.ip), dst: target.ip, proto,
     sport, dport: proto === "icmp" ? sport : target.port!, ttl: 64, length: defaultLength(proto),
     ...(proto === "tcp" ? { tcpFlags: { syn: true } } : {}),
     ...(proto === "icmp" ? { icmpType: 8 } : {}),
   };
   const fwd = walk(c, startOf(src), pkt, pinned ? { pinnedEndpoint: pinned } : {});
-  const first = fwd.result.hops[0];
   const request = {
     from: req.from, to: req.to, proto,
-    src: pkt.src || (first && first.where === "host" ? first.packet.src : ""),
+    src: pkt.src,
     dst: target.ip,
     ...(proto !== "icmp" ? { sport, dport: target.port! } : {}),
     ...(target.service ? { service: target.service } : {}),
