@@ -269,7 +269,17 @@ export function hostReceive(host: Host, inIface: string, pkt: IpPacket, resolver
     if (f.verdict !== "ACCEPT") return dropped(s, found?.entry, "filter INPUT", `iptables ${f.verdict}`);
     let entry: CtEntry;
     if (isNew) entry = host.conntrack.confirm(orig, tupleOf(s.pkt));
-    else entry = found.entry;
+    else {
+      entry = found.entry;
+      // The source side of the NAT is undone at LOCAL_IN (nat INPUT hook) for local delivery.
+      const t = HostConntrack.translate(entry, found.dir);
+      if (t.src !== s.pkt.src || t.sport !== s.pkt.sport) {
+        const what = `${found.dir === "reply" ? "un-DNAT" : "SNAT"} source ${s.pkt.src}:${s.pkt.sport} -> ${t.src}:${t.sport}`;
+        s.nat.push(what);
+        s.steps.push(`conntrack: ${what}`);
+        s.pkt = { ...s.pkt, src: t.src, sport: t.sport };
+      }
+    }
     host.conntrack.see(entry, found?.dir ?? "original", pkt.tcpFlags);
     s.steps.push(`delivered locally to ${s.pkt.dst}`);
     return {

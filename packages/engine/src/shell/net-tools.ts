@@ -101,7 +101,9 @@ export function ipCommand(argv: readonly string[], env: CommandEnv): Output {
         if (dst === undefined) return fail("need at least a destination address\n", 1);
         if (!/^\d+\.\d+\.\d+\.\d+$/.test(dst)) return fail(`Error: any valid prefix is expected rather than "${dst}".\n`, 1);
         const uid = env.ctx.kind === "host" && env.ctx.user !== "root" ? 1000 : 0;
-        const text = formatRouteGet(view.routes, dst, undefined, uid);
+        const hit = view.routes.lookup(dst);
+        const src = hit ? view.links.find((l) => l.name === hit.route.dev)?.addresses.find((x) => x.family === "inet")?.address : undefined;
+        const text = formatRouteGet(view.routes, dst, src, uid);
         return text ? ok(text) : fail("RTNETLINK answers: Network is unreachable\n", 2);
       }
       const a = rest[0] !== undefined && ["show", "list", "lst", "ls", "sh"].includes(rest[0]) ? rest.slice(1) : rest;

@@ -53,6 +53,13 @@ describe("bash behaviour", () => {
     expect(s.prompt).toBe("vmware@worker1:~$");
   });
 
+  it("the Node reaches a ClusterIP itself: OUTPUT DNAT, masquerade to antrea-gw0, un-NAT on the way in", () => {
+    const c = seedCluster();
+    const s = new ShellSession(c, "worker1");
+    expect(s.run("curl -s 10.104.65.133").stdout).toMatch(/^Praqma Network MultiTool \(with NGINX\) - backend[12] - /);
+    expect(s.run("ip route get 10.222.2.34").stdout).toBe("10.222.2.34 via 10.222.2.1 dev antrea-gw0 src 10.222.1.1 uid 1000 \n    cache \n");
+  });
+
   it("kubectl works only where the kubeconfig is (master)", () => {
     expect(on("worker1").run("kubectl get pods")).toMatchObject({
       stderr: "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n", code: 1,
