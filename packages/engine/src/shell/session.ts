@@ -117,6 +117,7 @@ export class ShellSession {
     const parsed = parseCommandLine(line, { vars, home: vars.HOME! });
     if (!parsed.ok) return fail(flavorOf(ctx) === "ash" ? ashParseError(parsed.error) : bashParseError(parsed.error), 2);
     let stdout = "", stderr = "", code = 0;
+    const depth = this.stack.length;
     for (const item of parsed.list) {
       const r = this.andOr(ctx, item, stdin);
       stdout += r.stdout;
@@ -124,7 +125,7 @@ export class ShellSession {
       code = r.code;
       this.lastCode = code;
       // After `exit` or entering a container, the rest of the line runs there in a real shell; here it stops.
-      if (this.context !== ctx) break;
+      if (this.stack.length !== depth) break;
     }
     return { stdout, stderr, code };
   }

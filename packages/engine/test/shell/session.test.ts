@@ -112,6 +112,7 @@ describe("kubectl", () => {
     expect(s.run("ip route").stdout).toBe("default via 10.222.1.1 dev eth0 \n10.222.1.0/24 dev eth0 proto kernel scope link src 10.222.1.48 \n");
     expect(s.run("exit").code).toBe(0);
     expect(s.prompt).toBe("vmware@master:~$");
+    expect(s.run("kubectl exec frontend -- sh -c 'hostname; ip r | head -1'").stdout).toBe("frontend\ndefault via 10.222.1.1 dev eth0 \n");
   });
 });
 
