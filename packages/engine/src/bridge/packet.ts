@@ -92,8 +92,10 @@ export function packetPrereqsOk(prereq: Prereq, p: readonly bigint[]): boolean {
     case "icmpv6": return dl === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6 && notLater;
     case "vlan": return isVlanTpid(p[P.vlan0_tpid]!);
     case "ct_ip": return ipAny && (p[P.ct_state]! & (CS_TRK | CS_INV)) === CS_TRK;
-    case "ct_valid": return (p[P.ct_state]! & (CS_TRK | CS_INV)) === CS_TRK;
-    default: return true;
+    default:
+      // MFP_CT_VALID (named "ct_valid" in newer field registries).
+      if ((prereq as string) === "ct_valid") return (p[P.ct_state]! & (CS_TRK | CS_INV)) === CS_TRK;
+      return true;
   }
 }
 

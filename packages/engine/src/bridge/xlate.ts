@@ -513,8 +513,14 @@ function execute(ctx: Ctx, a: Action, last: boolean, bucket: boolean): void {
     case "set_field":
       if (packetPrereqsOk(a.field.prereq, f)) {
         setField(f, a.field, a.value, a.mask);
-        if (a.field === FIELD_CT_MARK) ctx.wcCtMark.set = true;
-        if (a.field === FIELD_CT_LABEL) ctx.wcCtMark.labelSet = true;
+        if (a.field === FIELD_CT_MARK) {
+          ctx.wcCtMark.set = true;
+          ctx.wcCtMark.mark |= a.mask;
+        }
+        if (a.field === FIELD_CT_LABEL) {
+          ctx.wcCtMark.labelSet = true;
+          ctx.wcCtMark.label |= a.mask;
+        }
       } else {
         report(ctx, "warn", `unmet prerequisites for ${a.field.name}, set_field ignored`);
       }
@@ -744,7 +750,8 @@ function xlateNormal(ctx: Ctx): void {
     report(ctx, "warn", "no input bundle, dropping");
     return;
   }
-  if (isReservedMac(f[P.dl_dst]!)) {
+  // is_admissible() runs only for a real input port (not for in_port=NONE/CONTROLLER).
+  if (port && isReservedMac(f[P.dl_dst]!)) {
     report(ctx, "detail", "packet has reserved destination MAC, dropping");
     return;
   }
@@ -780,6 +787,8 @@ function conntrackAction(ctx: Ctx, a: Extract<Action, { type: "ct" }>, last: boo
   const markBefore = f[P.ct_mark]!, labelBefore = f[P.ct_label]!;
   ctx.wcCtMark.set = false;
   ctx.wcCtMark.labelSet = false;
+  ctx.wcCtMark.mark = 0n;
+  ctx.wcCtMark.label = 0n;
   // The nested actions are one list: a leading nat, then exec()'s actions.
   if (a.nat) {
     report(ctx, "action", formatNat(a.nat));
@@ -802,8 +811,8 @@ function conntrackAction(ctx: Ctx, a: Extract<Action, { type: "ct" }>, last: boo
   const dp: string[] = [];
   if (a.commit) dp.push(a.force ? "commit,force" : "commit");
   if (zone) dp.push(`zone=${zone}`);
-  if (markSet) dp.push(`mark=${hex(f[P.ct_mark]!)}/0xffffffff`);
-  if (labelSet) dp.push(`label=${hex(f[P.ct_label]!)}`);
+  if (markSet) dp.push(`mark=${hex(f[P.ct_mark]! & ctx.wcCtMark.mark)}/${hex(ctx.wcCtMark.mark)}`);
+  if (labelSet) dp.push(`label=${hex(f[P.ct_label]! & ctx.wcCtMark.label)}/${hex(ctx.wcCtMark.label)}`);
   if (ctx.ctNat) dp.push(formatNat(ctx.ctNat));
   ctx.odp.parts.push(dp.length ? `ct(${dp.join(",")})` : "ct");
   // Stateful conntrack: the packet goes through the tracker now.
@@ -812,8 +821,8 @@ function conntrackAction(ctx: Ctx, a: Extract<Action, { type: "ct" }>, last: boo
   if (tracker) {
     ctRes = tracker.execute(f, {
       zone, commit: a.commit, force: a.force, ...(ctx.ctNat ? { nat: ctx.ctNat } : {}),
-      ...(markSet ? { mark: { value: f[P.ct_mark]!, mask: 0xffffffffn } } : {}),
-      ...(labelSet ? { label: { value: f[P.ct_label]!, mask: allOnes(128) } } : {}),
+      ...(markSet ? { mark: { value: f[P.ct_mark]!, mask: ctx.wcCtMark.mark } } : {}),
+      ...(labelSet ? { label: { value: f[P.ct_label]!, mask: ctx.wcCtMark.label } } : {}),
     });
   }
   void markBefore;
@@ -884,9 +893,9 @@ function writeActions(ctx: Ctx, actions: readonly Action[]): void {
 }
 
 function reportActionSet(ctx: Ctx, verb: string): void {
+  // xlate_report_action_set formats without a port map: numbers even with --names.
   const list = actionSetToList(ctx.actionSet);
-  const opts = ctx.st.ports ? { ports: ctx.st.ports } : {};
-  report(ctx, "detail", list.length ? `action set ${verb}: ${formatActions(list, opts)}` : `action set ${verb} empty`);
+  report(ctx, "detail", list.length ? `action set ${verb}: ${formatActions(list)}` : `action set ${verb} empty`);
 }
 
 /** `xlate_action_set`. */
@@ -906,9 +915,18 @@ function executeActionSet(ctx: Ctx): void {
 // ---------------------------------------------------------------------------
 // Groups
 
-function bucketAlive(ctx: Ctx, b: Bucket): boolean {
-  if (b.watchPort !== undefined && b.watchPort !== 0xffff && !ctx.st.bridge.port(b.watchPort)) return false;
-  if (b.watchGroup !== undefined && b.watchGroup !== 0xffffffff && !ctx.st.bridge.groups.has(b.watchGroup)) return false;
+function bucketAlive(ctx: Ctx, b: Bucket, depth = 0): boolean {
+  if (b.watchPort !== undefined && b.watchPort !== 0xffff && !ctx.st.bridge.port(b.watchPort)) {
+    report(ctx, "detail", `bucket ${b.id}: not live due to port ${formatPort(b.watchPort, ctx.st.ports)}`);
+    return false;
+  }
+  if (b.watchGroup !== undefined && b.watchGroup !== 0xffffffff) {
+    const g = ctx.st.bridge.groups.get(b.watchGroup);
+    if (!g || depth >= 32 || !g.buckets.some((x) => bucketAlive(ctx, x, depth + 1))) {
+      report(ctx, "detail", `bucket ${b.id}: not live due to group ${b.watchGroup}`);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -924,7 +942,9 @@ function groupAction(ctx: Ctx, id: number, last: boolean): boolean {
     for (let i = 0; i < g.buckets.length; i++) groupBucket(ctx, g.buckets[i]!, last && i === g.buckets.length - 1);
     return false;
   }
-  const b = g.type === "select" ? pickSelect(ctx, g) : g.buckets.find((x) => bucketAlive(ctx, x));
+  let b: Bucket | undefined;
+  if (g.type === "select") b = pickSelect(ctx, g);
+  else for (const x of g.buckets) if (bucketAlive(ctx, x)) { b = x; break; }
   if (b) {
     report(ctx, "detail", `using bucket ${b.id}`);
     groupBucket(ctx, b, last);
@@ -961,6 +981,7 @@ function pickSelect(ctx: Ctx, g: Group): Bucket | undefined {
   }
   if (g.selectionMethod === "" || g.selectionMethod === "dp_hash") {
     // dp_hash (the default when the buckets fit): the trace cannot compute the datapath's hash.
+    // dp_hash (the default when the buckets fit): the trace cannot compute the datapath's hash.
     ctx.odp.commit(ctx.flow);
     ctx.odp.parts.push("hash(sym_l4(0))");
     const id = allocRecirc(ctx, ctx.tableId);
@@ -969,7 +990,75 @@ function pickSelect(ctx: Ctx, g: Group): Bucket | undefined {
     ctx.freezing = true;
     return undefined;
   }
-  return bestLiveBucket(ctx, g, 0);
+  // selection_method=hash without fields: OVS's default method, a symmetric L4 hash.
+  return bestLiveBucket(ctx, g, flowHashSymmetricL4(ctx.flow, 0));
+}
+
+/** `flow_hash_symmetric_l4` (lib/flow.c): jhash of a 32-byte struct. */
+function flowHashSymmetricL4(f: readonly bigint[], basis: number): number {
+  const b = new Array<number>(32).fill(0);
+  const put = (ofs: number, v: bigint, n: number) => {
+    for (let i = 0; i < n; i++) b[ofs + i] = Number((v >> BigInt(8 * (n - 1 - i))) & 0xffn);
+  };
+  const dl = f[P.dl_type]!;
+  // union { ipv4/ipv6 } at 0 (16 bytes), eth_type at 16, vlan_tci at 18, tp_port at 20, eth_addr at 22, ip_proto at 28.
+  put(22, f[P.dl_src]! ^ f[P.dl_dst]!, 6);
+  let tci = 0n;
+  if (f[P.vlan_tci]) {
+    tci ^= f[P.vlan_tci]! & 0xfffn;
+    if (f[P.vlan1_tci]) tci ^= f[P.vlan1_tci]! & 0xfffn;
+  }
+  put(18, tci, 2);
+  put(16, dl, 2);
+  if (dl === ETH_TYPE_IP) {
+    put(0, f[P.nw_src]! ^ f[P.nw_dst]!, 4);
+    const proto = f[P.nw_proto]!;
+    b[28] = Number(proto);
+    if (proto === IPPROTO_TCP || proto === 132n) put(20, f[P.tp_src]! ^ f[P.tp_dst]!, 2);
+  } else if (dl === ETH_TYPE_IPV6) {
+    put(0, f[P.ipv6_src]! ^ f[P.ipv6_dst]!, 16);
+    const proto = f[P.nw_proto]!;
+    b[28] = Number(proto);
+    if (proto === IPPROTO_TCP || proto === 132n) put(20, f[P.tp_src]! ^ f[P.tp_dst]!, 2);
+  }
+  return jhashBytes(b, basis);
+}
+
+function jhashBytes(bytes: readonly number[], basis: number): number {
+  let n = bytes.length;
+  let a = (0xdeadbeef + n + basis) >>> 0, bb = a, c = a;
+  const word = (i: number) => ((bytes[i] ?? 0) | ((bytes[i + 1] ?? 0) << 8) | ((bytes[i + 2] ?? 0) << 16) | ((bytes[i + 3] ?? 0) << 24)) >>> 0;
+  const mix = () => {
+    a = (a - c) >>> 0; a = (a ^ rot(c, 4)) >>> 0; c = (c + bb) >>> 0;
+    bb = (bb - a) >>> 0; bb = (bb ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
+    c = (c - bb) >>> 0; c = (c ^ rot(bb, 8)) >>> 0; bb = (bb + a) >>> 0;
+    a = (a - c) >>> 0; a = (a ^ rot(c, 16)) >>> 0; c = (c + bb) >>> 0;
+    bb = (bb - a) >>> 0; bb = (bb ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
+    c = (c - bb) >>> 0; c = (c ^ rot(bb, 4)) >>> 0; bb = (bb + a) >>> 0;
+  };
+  const final = () => {
+    c = (c ^ bb) >>> 0; c = (c - rot(bb, 14)) >>> 0;
+    a = (a ^ c) >>> 0; a = (a - rot(c, 11)) >>> 0;
+    bb = (bb ^ a) >>> 0; bb = (bb - rot(a, 25)) >>> 0;
+    c = (c ^ bb) >>> 0; c = (c - rot(bb, 16)) >>> 0;
+    a = (a ^ c) >>> 0; a = (a - rot(c, 4)) >>> 0;
+    bb = (bb ^ a) >>> 0; bb = (bb - rot(a, 14)) >>> 0;
+    c = (c ^ bb) >>> 0; c = (c - rot(bb, 24)) >>> 0;
+  };
+  let p = 0;
+  while (n >= 12) {
+    a = (a + word(p)) >>> 0; bb = (bb + word(p + 4)) >>> 0; c = (c + word(p + 8)) >>> 0;
+    mix();
+    n -= 12;
+    p += 12;
+  }
+  if (n) {
+    const tail = [...bytes.slice(p), ...new Array<number>(12).fill(0)];
+    const w = (i: number) => (tail[i]! | (tail[i + 1]! << 8) | (tail[i + 2]! << 16) | (tail[i + 3]! << 24)) >>> 0;
+    a = (a + w(0)) >>> 0; bb = (bb + w(4)) >>> 0; c = (c + w(8)) >>> 0;
+    final();
+  }
+  return c >>> 0;
 }
 
 function bestLiveBucket(ctx: Ctx, g: Group, basis: number): Bucket | undefined {
@@ -1089,7 +1178,15 @@ function learnAction(ctx: Ctx, spec: LearnSpec): void {
     const flow = parseFlow(text);
     ctx.st.bridge.addFlows([flow], 13);
     ctx.st.learned.push(text);
-    report(ctx, "detail", text);
+    // The detail xlate_learn_action prints (with side effects allowed).
+    const m = formatMatch(flow.match, {});
+    let d = `table=${spec.table} ${m}`.trimEnd() + ` priority=${spec.priority}`;
+    if (spec.cookie) d += ` cookie=${hex(spec.cookie)}`;
+    if (spec.idleTimeout) d += ` idle=${spec.idleTimeout}`;
+    if (spec.hardTimeout) d += ` hard=${spec.hardTimeout}`;
+    if (spec.sendFlowRem) d += " send_flow_rem";
+    d += ` actions=${formatActions(flow.actions)}`;
+    report(ctx, "detail", d);
   } catch (e) {
     report(ctx, "warn", `learn failed: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -1133,8 +1230,8 @@ function runPass(st: TraceState, start: Packet, thaw: RecircNode | undefined, ex
     report(ctx, "thaw", `Resuming from table ${thaw.table}`);
     ctx.conntracked = true;
     if (thaw.actionSet.length) {
-      const opts = st.ports ? { ports: st.ports } : {};
-      report(ctx, "thaw", `Restoring action set: ${formatActions(thaw.actionSet, opts)}`);
+      // xlate_report_actions formats without a port map.
+      report(ctx, "thaw", `Restoring action set: ${formatActions(thaw.actionSet)}`);
       ctx.flow[P.actset_output] = OFPP_UNSET;
       writeActions(ctx, thaw.actionSet);
     }

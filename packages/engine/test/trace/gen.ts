@@ -76,6 +76,8 @@ export function labPacket(inPorts: readonly number[] = [1, 2, 3, 48, 49]): fc.Ar
 
 export interface FlowSet {
   readonly text: string;
+  /** Groups 1-4 (`add-groups` syntax, OpenFlow 1.5), which the flows may use. */
+  readonly groups: string;
   readonly tables: readonly number[];
 }
 
@@ -110,7 +112,7 @@ function matchArb(table: number): fc.Arbitrary<{ text: string; ip: boolean; tcp:
   });
 }
 
-function actionArb(table: number, tables: readonly number[], ip: boolean, tcp: boolean): fc.Arbitrary<string> {
+function actionArb(table: number, tables: readonly number[], ip: boolean, tcp: boolean, actionSet = false): fc.Arbitrary<string> {
   const later = tables.filter((t) => t > table);
   const anyTable = fc.constantFrom(...tables);
   const reg = fc.integer({ min: 0, max: 7 });
@@ -126,10 +128,17 @@ function actionArb(table: number, tables: readonly number[], ip: boolean, tcp: b
       "move:NXM_NX_REG1[0..15]->NXM_OF_IN_PORT[]", "set_field:aa:bb:cc:dd:ee:ff->eth_dst", "mod_dl_src:4e:99:08:c1:53:be"),
     fc.constantFrom(1, 2, 3, 48, 49, 5).map((p) => `output:${p}`),
     reg.map((r) => `output:NXM_NX_REG${r}[0..15]`),
-    fc.constantFrom("NORMAL", "IN_PORT", "drop", "note:01.02", "CONTROLLER:64", "LOCAL", "FLOOD",
-      "load:0xa4f01ca->NXM_NX_TUN_IPV4_DST[]", "set_field:10.79.1.202->tun_dst", "write_metadata:0x5/0xff"),
+    fc.constantFrom("NORMAL", "IN_PORT", "drop", "note:01.02", "CONTROLLER:64", "LOCAL", "FLOOD", "ALL", "output:CONTROLLER",
+      "load:0xa4f01ca->NXM_NX_TUN_IPV4_DST[]", "set_field:10.79.1.202->tun_dst", "write_metadata:0x5/0xff",
+      "push_vlan:0x8100", "controller(reason=no_match,max_len=10)", "set_field:0x7->pkt_mark",
+      "learn(table=10,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:NXM_NX_REG0[]->NXM_NX_REG1[],output:NXM_OF_IN_PORT[])",
+      "group:1", "group:2", "group:3", "group:4"),
   ];
   if (later.length) choices.push(fc.constantFrom(...later).map((t) => `goto_table:${t}`));
+  if (actionSet) {
+    choices.push(fc.constantFrom("write_actions(output:2)", "write_actions(set_field:0x9->reg4,output:48)", "clear_actions",
+      "write_actions(group:1)", "write_actions(resubmit(,0))"));
+  }
   if (ip) {
     // ct with a recirculation table only in ctFlow() (guarded against endless recirculation).
     choices.push(fc.constantFrom("ct(commit)", "ct(commit,zone=5,exec(load:0x7->NXM_NX_CT_MARK[]))", "ct_clear", "dec_ttl",
@@ -137,6 +146,27 @@ function actionArb(table: number, tables: readonly number[], ip: boolean, tcp: b
   }
   if (tcp) choices.push(fc.constantFrom("mod_tp_dst:8080", "move:NXM_OF_TCP_SRC[]->NXM_OF_TCP_DST[]"));
   return fc.oneof(...choices);
+}
+
+const INSTR = ["meter", "apply", "clear_actions", "write_actions", "write_metadata", "goto_table"];
+function instrOf(a: string): number {
+  const k = /^[a-z_]+/.exec(a)?.[0] ?? "";
+  const i = INSTR.indexOf(k);
+  return i < 0 ? 1 : i;
+}
+
+/** Puts actions in OpenFlow instruction order, each instruction (but apply-actions) once; `drop` alone. */
+export function orderInstructions(acts: readonly string[]): string {
+  const seen = new Set<number>();
+  const out = acts.filter((a) => a !== "drop").map((a, i) => ({ a, i, k: instrOf(a) }))
+    .sort((x, y) => x.k - y.k || x.i - y.i)
+    .filter(({ k }) => {
+      if (k === 1) return true;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }).map(({ a }) => a);
+  return out.join(",") || "drop";
 }
 
 /**
@@ -167,23 +197,19 @@ function ctFlow(tables: readonly number[]): fc.Arbitrary<string> {
  * included) and a conjunctive match or two.
  */
 export function flowSet(): fc.Arbitrary<FlowSet> {
-  return fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }).chain((extra) => {
+  return fc.tuple(fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }), fc.boolean()).chain(([extra, actionSet]) => {
+    // OVS 3.1 asserts (and ovs-vswitchd dies) when a packet with a non-empty
+    // action set is frozen (recirc_alloc_id__: action_set_len <= ofpacts_len),
+    // so action sets are only used in sets without ct recirculation or dp_hash groups.
     const tables = [0, ...extra.sort((a, b) => a - b)];
     const flowArb = fc.constantFrom(...tables).chain((t) => matchArb(t).chain((m) =>
       fc.record({
         prio: fc.constantFrom(0, 10, 100, 100, 200, 32768),
-        acts: fc.array(actionArb(t, tables, m.ip, m.tcp), { minLength: 0, maxLength: 4 }),
+        acts: fc.array(actionArb(t, tables, m.ip, m.tcp, actionSet), { minLength: 0, maxLength: 4 }),
         cookie: fc.constantFrom(0, 0, 0x1000000000000, 0x5),
       }).map(({ prio, acts, cookie }) => {
-        // Instructions in OpenFlow order: apply actions, write_metadata, goto_table (each once).
-        const gotos = acts.filter((a) => a.startsWith("goto_table"));
-        const meta = acts.filter((a) => a.startsWith("write_metadata"));
-        let list = acts.filter((a) => !a.startsWith("goto_table") && !a.startsWith("write_metadata") && a !== "drop");
-        if (meta.length) list.push(meta[0]!);
-        if (gotos.length) list.push(gotos[0]!);
-        if (acts.includes("drop") && list.length === 0) list = ["drop"];
         const head = `table=${t},priority=${prio}${cookie ? `,cookie=0x${cookie.toString(16)}` : ""}${m.text ? "," + m.text : ""}`;
-        return `${head},actions=${list.join(",") || "drop"}`;
+        return `${head},actions=${orderInstructions(acts)}`;
       })));
     const conj = fc.record({
       t: fc.constantFrom(...tables), id: fc.integer({ min: 1, max: 5 }), prio: fc.constantFrom(100, 200),
@@ -195,28 +221,23 @@ export function flowSet(): fc.Arbitrary<FlowSet> {
       `table=${c.t},priority=${c.prio},${c.b},actions=conjunction(${c.id},2/2)`,
       `table=${c.t},priority=${c.prio - 10},conj_id=${c.id},ip,actions=${c.action}`,
     ]);
-    const catchAll = (t: number) => fc.boolean().chain((ipOnly) => fc.array(actionArb(t, tables, ipOnly, false), { minLength: 1, maxLength: 3 }).map((acts) => {
-      const gotos = acts.filter((a) => a.startsWith("goto_table"));
-      const meta = acts.filter((a) => a.startsWith("write_metadata"));
-      const list = acts.filter((a) => !a.startsWith("goto_table") && !a.startsWith("write_metadata") && a !== "drop");
-      if (meta.length) list.push(meta[0]!);
-      if (gotos.length) list.push(gotos[0]!);
-      return `table=${t},priority=${ipOnly ? 1 : 0}${ipOnly ? ",ip" : ""},actions=${list.join(",") || "drop"}`;
-    }));
+    const catchAll = (t: number) => fc.boolean().chain((ipOnly) => fc.array(actionArb(t, tables, ipOnly, false, actionSet), { minLength: 1, maxLength: 3 }).map((acts) =>
+      `table=${t},priority=${ipOnly ? 1 : 0}${ipOnly ? ",ip" : ""},actions=${orderInstructions(acts)}`));
     return fc.record({
       defaults: fc.tuple(...tables.map((t) => opt(catchAll(t), 4))),
       flows: fc.array(flowArb, { minLength: 3, maxLength: 14 }),
       conjs: fc.array(conj, { maxLength: 2 }),
-      cts: fc.array(ctFlow(tables), { maxLength: 3 }),
+      cts: fc.array(ctFlow(tables), { maxLength: actionSet ? 0 : 3 }),
+      groups: groupSet(!actionSet),
       loop: fc.constantFrom("", "", "", "fanout", "self"),
-    }).map(({ defaults, flows, conjs, cts, loop }) => {
+    }).map(({ defaults, flows, conjs, cts, loop, groups }) => {
       const lines = [...flows, ...cts, ...conjs.flat(), ...defaults.filter((d): d is string => d !== undefined)];
       if (loop === "self") lines.push(`table=${tables[tables.length - 1]},priority=1,actions=resubmit(,${tables[0]})`);
       if (loop === "fanout") {
         lines.push(`table=0,priority=1,actions=resubmit(,1),resubmit(,1)`);
         for (let i = 1; i < 13; i++) lines.push(`table=${i},priority=1,actions=resubmit(,${i + 1}),resubmit(,${i + 1})`);
       }
-      return { text: uniquePriorities(lines).join("\n") + "\n", tables };
+      return { text: uniquePriorities(lines).join("\n") + "\n", groups, tables };
     });
   });
 }
@@ -248,6 +269,35 @@ function uniquePriorities(lines: string[]): string[] {
     }
     return line.replace(/priority=\d+/, `priority=${p}`);
   });
+}
+
+const BUCKET_ACTIONS = ["output:2", "output:3", "output:48", "output:1", "set_field:0x5->reg3", "resubmit(,0)",
+  "load:0x1->NXM_NX_REG6[]", "push_vlan:0x8100", "set_field:aa:bb:cc:dd:ee:ff->eth_dst", "output:7", "group:1"];
+
+/** Four groups (ids 1-4) for a random flow set, in `add-groups` syntax (OpenFlow 1.5). */
+export function groupSet(dpHash = true): fc.Arbitrary<string> {
+  const bucket = fc.record({
+    weight: fc.constantFrom(1, 50, 100), watch: opt(fc.constantFrom(2, 7, 48), 3),
+    acts: fc.uniqueArray(fc.constantFrom(...BUCKET_ACTIONS), { minLength: 1, maxLength: 3 }),
+  });
+  const group = (id: number) => fc.record({
+    type: dpHash ? fc.constantFrom("all", "select", "select_hash", "select_hash_fields", "indirect", "ff")
+      : fc.constantFrom("all", "select_hash", "select_hash_fields", "indirect", "ff"),
+    buckets: fc.array(bucket, { minLength: 1, maxLength: 3 }),
+  }).map(({ type, buckets }) => {
+    const t = type.startsWith("select") ? "select" : type;
+    const bs = (type === "indirect" ? buckets.slice(0, 1) : buckets).map((b, i) => {
+      let x = `bucket=bucket_id:${i * 3},`;
+      if (t === "select") x += `weight:${b.weight},`;
+      if (t === "ff") x += `watch_port:${b.watch ?? 2},`;
+      // A group may not chain to itself or to a later group.
+      const acts = b.acts.filter((a) => !(a.startsWith("group:") && Number(a.slice(6)) >= id));
+      return x + `actions=${acts.join(",") || "output:2"}`;
+    });
+    const sel = type === "select_hash" ? ",selection_method=hash" : type === "select_hash_fields" ? ",selection_method=hash,fields(ip_src,ip_dst,tcp_dst)" : "";
+    return `group_id=${id},type=${t}${sel},${bs.join(",")}`;
+  });
+  return fc.tuple(group(1), group(2), group(3), group(4)).map((gs) => gs.join("\n") + "\n");
 }
 
 /** Packets for a random flow set: generic, with registers sometimes preset. */
