@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { traceCluster, type HostHop } from "../../src/cluster/trace.ts";
 import { ShellSession } from "../../src/shell/session.ts";
 import { seedCluster } from "../cluster/helpers.ts";
 
@@ -55,9 +56,21 @@ describe("bash behaviour", () => {
 
   it("the Node reaches a ClusterIP itself: OUTPUT DNAT, masquerade to antrea-gw0, un-NAT on the way in", () => {
     const c = seedCluster();
-    const s = new ShellSession(c, "worker1");
-    expect(s.run("curl -s 10.104.65.133").stdout).toMatch(/^Praqma Network MultiTool \(with NGINX\) - backend[12] - /);
-    expect(s.run("ip route get 10.222.2.34").stdout).toBe("10.222.2.34 via 10.222.2.1 dev antrea-gw0 src 10.222.1.1 uid 1000 \n    cache \n");
+    // backend1 (same Node): table 90 lets the local gateway address in; the reply is un-NATed on delivery.
+    const local = traceCluster(c, { from: "worker1", to: "backendsvc", endpoint: "backend1", reply: true });
+    expect(local.delivered_to).toBe("backend1");
+    expect((local.hops[0] as HostHop).nat).toEqual([
+      expect.stringMatching(/^DNAT 10\.104\.65\.133:80 -> 10\.222\.1\.47:80$/),
+      expect.stringMatching(/^MASQUERADE 10\.79\.1\.201:\d+ -> 10\.222\.1\.1:\d+$/),
+    ]);
+    expect(local.reply!.delivered_to).toBe("worker1");
+    expect((local.reply!.hops.at(-1) as HostHop).packet).toMatchObject({ src: "10.104.65.133", dst: "10.79.1.201" });
+    // backend2: worker1's gateway address is no exception on worker2, so backendpolicy's isolation drops it.
+    const remote = traceCluster(c, { from: "worker1", to: "backendsvc", endpoint: "backend2" });
+    expect(remote.dropped_at).toMatchObject({ node: "worker2", table: 100 });
+    const out = new ShellSession(c, "worker1").run("curl -s -S -m 1 10.104.65.133");
+    expect(out.stdout === "Praqma Network MultiTool (with NGINX) - backend1 - 10.222.1.47/24\n" || out.stderr === "curl: (28) Connection timed out after 1001 milliseconds\n").toBe(true);
+    expect(new ShellSession(c, "worker1").run("ip route get 10.222.2.34").stdout).toBe("10.222.2.34 via 10.222.2.1 dev antrea-gw0 src 10.222.1.1 uid 1000 \n    cache \n");
   });
 
   it("kubectl works only where the kubeconfig is (master)", () => {
