@@ -13,9 +13,12 @@ export interface Subfield {
 /**
  * How a set-field action arrived at the switch, which decides how it prints
  * (OVS's `ofpact.raw`): as `load:`, as `set_field:`, or as a legacy
- * OpenFlow 1.0 action such as `mod_dl_dst:`.
+ * OpenFlow 1.0 action such as `mod_dl_dst:`. `load2` is NXAST_REG_LOAD2, the
+ * Nicira set_field for OpenFlow 1.0 (variable-length fields): it prints as
+ * `set_field:` at every version. The mask of a set_field is byte-wide
+ * (`wholeMask`) when it sets the whole field.
  */
-export type SetFieldRaw = "load" | "set_field" | "legacy";
+export type SetFieldRaw = "load" | "set_field" | "legacy" | "load2";
 
 export interface NatSpec {
   readonly kind: "src" | "dst" | undefined;
@@ -30,6 +33,7 @@ export interface NatSpec {
 }
 
 export type Action =
+  /** `output:PORT`; with `maxLen` it is `output(port=PORT,max_len=N)` (OVS's output_trunc). */
   | { readonly type: "output"; readonly port: number; readonly maxLen?: number }
   | { readonly type: "output_reg"; readonly src: Subfield; readonly maxLen: number }
   | {
@@ -43,8 +47,20 @@ export type Action =
     }
   | { readonly type: "resubmit"; readonly port: number; readonly table: number; readonly ct: boolean }
   | { readonly type: "goto_table"; readonly table: number }
-  | { readonly type: "set_field"; readonly field: FieldDef; readonly value: bigint; readonly mask: bigint; readonly raw: SetFieldRaw }
+  | {
+      readonly type: "set_field";
+      readonly field: FieldDef;
+      readonly value: bigint;
+      readonly mask: bigint;
+      readonly raw: SetFieldRaw;
+      /**
+       * mod_vlan_vid/mod_vlan_pcp on a flow that does not match a VLAN: the
+       * switch adds a VLAN header first (push_vlan in OpenFlow 1.2+).
+       */
+      readonly pushVlan?: boolean;
+    }
   | { readonly type: "move"; readonly src: Subfield; readonly dst: Subfield }
+  /** `dec_ttl`, or `dec_ttl(ids)` when `ids` is given (OVS's cnt_ids form, printed with its ids). */
   | { readonly type: "dec_ttl"; readonly ids?: readonly number[] }
   | {
       readonly type: "ct";
@@ -53,9 +69,13 @@ export type Action =
       readonly table?: number;
       readonly zone: number | Subfield;
       readonly alg?: number;
+      /** A nat(...) given first among ct's nested actions (printed outside exec). */
       readonly nat?: NatSpec;
+      /** The other nested actions (set_field/move to ct_mark/ct_label, further nat actions). */
       readonly exec: readonly Action[];
     }
+  /** A nat(...) that is not the first of ct's nested actions: it prints inside exec(...). */
+  | { readonly type: "nat"; readonly nat: NatSpec }
   | { readonly type: "ct_clear" }
   | { readonly type: "conjunction"; readonly id: number; readonly clause: number; readonly nClauses: number }
   | { readonly type: "learn"; readonly spec: LearnSpec }
@@ -79,6 +99,8 @@ export interface LearnSpec {
   readonly sendFlowRem: boolean;
   readonly deleteLearned: boolean;
   readonly limit: number;
+  /** `result_dst=SUBFIELD`: a one-bit destination for "did the learn succeed". */
+  readonly resultDst?: Subfield;
   readonly specs: readonly LearnFieldSpec[];
 }
 

@@ -12,24 +12,37 @@ export interface Position {
   readonly length?: number;
 }
 
+/**
+ * Where ovs-ofctl's refusal comes from:
+ * - `parse`: the flow text (`ovs-ofctl: FILE:LINE: MESSAGE`);
+ * - `protocol`: no OpenFlow version allowed by `-O` can carry the flow
+ *   (`ovs-ofctl: none of the usable flow formats ...`, no line number);
+ * - `switch`: the switch answered with an OpenFlow error; the message is the
+ *   error's name (`OFPBAC_BAD_OUT_GROUP`), printed by ovs-ofctl as
+ *   `OFPT_ERROR (OF1.3) (xid=0x6): OFPBAC_BAD_OUT_GROUP` and the flow_mod.
+ */
+export type OfpErrorKind = "parse" | "protocol" | "switch";
+
 export class OfpError extends Error {
   readonly position: Position | undefined;
   readonly source: string | undefined;
-  constructor(message: string, position?: Position, source?: string) {
+  readonly kind: OfpErrorKind;
+  constructor(message: string, position?: Position, source?: string, kind: OfpErrorKind = "parse") {
     super(message);
     this.name = "OfpError";
     this.position = position;
     this.source = source;
+    this.kind = kind;
   }
 
-  /** The message as `ovs-ofctl` prints it for a file: `FILE:LINE: message`. */
+  /** The message as `ovs-ofctl` prints it for a file: `FILE:LINE: message` (parse errors). */
   format(fileName?: string): string {
-    if (fileName && this.position) return `${fileName}:${this.position.line}: ${this.message}`;
+    if (fileName && this.position && this.kind === "parse") return `${fileName}:${this.position.line}: ${this.message}`;
     return this.message;
   }
 
   withPosition(position: Position, source?: string): OfpError {
-    return new OfpError(this.message, position, source ?? this.source);
+    return new OfpError(this.message, position, source ?? this.source, this.kind);
   }
 }
 

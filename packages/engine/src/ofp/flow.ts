@@ -3,13 +3,22 @@
  * positions and ovs-ofctl's error messages, and printing of a flow line.
  */
 import { OfpError, type Position } from "./errors.ts";
-import { allOnes, fieldByName, ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLSM, ETH_TYPE_RARP } from "./fields.ts";
+import {
+  allOnes, fieldByName, FIELDS, wholeMask, ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLSM, ETH_TYPE_RARP,
+  type FieldDef,
+} from "./fields.ts";
 import { keyValues } from "./kv.ts";
-import { emptyMatch, formatMatch, normalizeMatch, setMatchField, type Match } from "./match.ts";
-import { checkActions, parseActionList } from "./action-parse.ts";
-import { encodeActionsFor, formatActions } from "./action-format.ts";
-import { parseFieldValue, parseUint, type PortResolver } from "./values.ts";
-import type { Action, OfVersion } from "./actions.ts";
+import {
+  emptyMatch, formatMatch, normalizeMatch, readField, setEthernetPacketType, setMatchField, SLOT_INDEX, type Match,
+} from "./match.ts";
+import { checkActions, exactProtocols, INCONSISTENT_PROTOCOLS, parseActionList, type ParsedActions } from "./action-parse.ts";
+import { decodeError, encodeActionsFor, formatActions } from "./action-format.ts";
+import { cidrLength, parseFieldValue, parseIntString, type PortResolver } from "./values.ts";
+import { parseSubfield, prereqsOk, subfieldMask } from "./subfield.ts";
+import {
+  allowedProtocols, noUsableProtocolMessage, P_ANY, P_NXM_OXM_ANY, P_OF12_UP, P_OF13_UP, P_TID, type Protocols,
+} from "./protocols.ts";
+import type { Action, NatSpec, OfVersion } from "./actions.ts";
 
 export interface FlowFlags {
   readonly sendFlowRem?: boolean;
@@ -33,8 +42,12 @@ export interface Flow {
 
 export interface FlowParseContext {
   readonly ports?: PortResolver;
-  /** OpenFlow version the flow will be installed with (decides "no usable protocol"). */
+  /** OpenFlow version the flow is sent with (`ovs-ofctl -O`; default 1.3). */
   readonly version?: OfVersion;
+  /** Whether the bridge has this group; without it, group actions are not checked. */
+  readonly groupExists?: (id: number) => boolean;
+  /** Whether the bridge has this meter; without it, meter actions are not checked. */
+  readonly meterExists?: (id: number) => boolean;
 }
 
 const PROTOCOLS: Readonly<Record<string, readonly [bigint, bigint | undefined]>> = {
@@ -48,7 +61,6 @@ const PROTOCOLS: Readonly<Record<string, readonly [bigint, bigint | undefined]>>
   udp6: [ETH_TYPE_IPV6, 17n],
   sctp: [ETH_TYPE_IP, 132n],
   sctp6: [ETH_TYPE_IPV6, 132n],
-  igmp: [ETH_TYPE_IP, 2n],
   arp: [ETH_TYPE_ARP, undefined],
   rarp: [ETH_TYPE_RARP, undefined],
   mpls: [ETH_TYPE_MPLS, undefined],
@@ -58,15 +70,52 @@ const PROTOCOLS: Readonly<Record<string, readonly [bigint, bigint | undefined]>>
 /** Keys that dump-flows prints and that ovs-ofctl accepts and ignores on input. */
 const STATS_KEYS = new Set(["duration", "n_packets", "n_bytes", "idle_age", "hard_age"]);
 
+/** `str_to_u16`: strtol with base 0 over the whole string, 0..65535. */
 function u16(key: string, value: string): number {
-  const n = parseUint(value);
-  if (n === undefined || n > 0xffffn) throw new OfpError(`invalid ${key} "${value}"`);
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
+  let n = -1n;
+  if (m) {
+    const d = m[2]!;
+    n = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 && d.startsWith("0") ? BigInt("0o" + d.slice(1)) : BigInt(d);
+    if (m[1] === "-") n = -n;
+  }
+  if (n < 0n || n > 0xffffn) throw new OfpError(`invalid ${key} "${value}"`);
   return Number(n);
 }
 
+/** `str_to_u64` (cookies). */
+function u64(value: string): bigint {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(value);
+  if (!m) throw new OfpError(`invalid numeric format ${value}`);
+  const d = m[2]!;
+  let n = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 && d.startsWith("0") ? BigInt("0o" + d.slice(1)) : BigInt(d);
+  if (n >= 1n << 64n) throw new OfpError(`invalid numeric format ${value}`);
+  if (m[1] === "-" && n !== 0n) n = (1n << 64n) - n;
+  return n;
+}
+
+/** `ofputil_table_from_string` without table names: decimal 0..255. */
+function tableNumber(value: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*\+?([0-9]+)$/.exec(value);
+  if (!m || BigInt(m[1]!) > 255n) return undefined;
+  return Number(m[1]);
+}
+
+/** What a match on `f` with `mask` allows: plain OpenFlow 1.0 (and NXM), or NXM/OXM only (`mf_set`). */
+function fieldProtocols(f: FieldDef, mask: bigint): Protocols {
+  if (mask === 0n) return P_ANY;
+  if (f.unmatchable) return 0;
+  if (mask === allOnes(f.bits)) return exactProtocols(f);
+  if (f.of10 === "cidr" && cidrLength(mask, f.bits) >= 0) return P_ANY;
+  return P_NXM_OXM_ANY;
+}
+
 /**
- * Parses one flow (`ovs-ofctl add-flow` syntax). Columns in errors are
- * relative to `text`, shifted by `columnOffset`, on line `line`.
+ * Parses one flow (`ovs-ofctl add-flow` syntax) as ovs-ofctl parses it and as
+ * the switch accepts it when sent with OpenFlow `ctx.version` (default 1.3).
+ * Columns in errors are relative to `text`, shifted by `columnOffset`, on
+ * line `line`. Errors carry ovs-ofctl's message and their kind (see
+ * OfpErrorKind).
  */
 export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, columnOffset = 0): Flow {
   const at = (offset: number, length?: number): Position => ({
@@ -74,6 +123,7 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
     column: columnOffset + offset + 1,
     ...(length !== undefined ? { length } : {}),
   });
+  const version = ctx.version ?? 13;
   const actionIdx = text.indexOf("action");
   if (actionIdx < 0) throw new OfpError("must specify an action", at(0, text.length));
   const eq = text.indexOf("=", actionIdx);
@@ -83,58 +133,67 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
   const actionsOffset = eq + 1;
 
   const m = emptyMatch();
+  let usable: Protocols = P_ANY;
+  let badMatchValue = false;
   let cookie = 0n, table = 0, priority = 32768, idleTimeout = 0, hardTimeout = 0, importance = 0;
   const flags: { -readonly [K in keyof FlowFlags]: FlowFlags[K] } = {};
   for (const kv of keyValues(matchText)) {
     try {
       const proto = PROTOCOLS[kv.key];
-      if (proto && kv.value === "") {
+      if (proto) {
+        setEthernetPacketType(m);
         setMatchField(m, fieldByName("dl_type")!, proto[0], 0xffffn);
         if (proto[1] !== undefined) setMatchField(m, fieldByName("nw_proto")!, proto[1], 0xffn);
         continue;
       }
       switch (kv.key) {
+        case "send_flow_rem": flags.sendFlowRem = true; continue;
+        case "check_overlap": flags.checkOverlap = true; continue;
+        case "reset_counts": flags.resetCounts = true; usable &= P_OF12_UP; continue;
+        case "no_packet_counts": flags.noPacketCounts = true; usable &= P_OF13_UP; continue;
+        case "no_byte_counts": flags.noByteCounts = true; usable &= P_OF13_UP; continue;
+      }
+      const f = fieldByName(kv.key);
+      if (f) {
+        // A field without a value matches "0/0" (so only a wildcard is accepted).
+        const { value, mask } = parseFieldValue(f, kv.value === "" ? "0/0" : kv.value, ctx.ports);
+        usable &= fieldProtocols(f, mask);
+        // The switch, not ovs-ofctl, refuses values beyond the field's bits (ipv6_label).
+        if (f.matchChecked && mask !== 0n && value & ~f.validMask) badMatchValue = true;
+        setMatchField(m, f, value, mask);
+        if (f.ethernet) setEthernetPacketType(m);
+        continue;
+      }
+      if (kv.key.includes("[")) {
+        const sf = parseSubfield(kv.key);
+        const v = parseIntString(kv.value, sf.field.bytes);
+        if (v.error || v.tail !== "") throw new OfpError(`${kv.value}: bad syntax for ${sf.field.name} value`);
+        const fieldMask = readField(m.masks, sf.field) | subfieldMask(sf);
+        const fieldValue = (readField(m.values, sf.field) & ~subfieldMask(sf)) | ((v.value << BigInt(sf.ofs)) & subfieldMask(sf));
+        setMatchField(m, sf.field, fieldValue, fieldMask);
+        usable &= P_NXM_OXM_ANY;
+        continue;
+      }
+      if (kv.value === "") throw new OfpError(`field ${kv.key} missing value`);
+      switch (kv.key) {
         case "table": {
-          const n = parseUint(kv.value);
-          if (n === undefined || n > 254n) throw new OfpError(`unknown table "${kv.value}"`);
-          table = Number(n);
+          const n = tableNumber(kv.value);
+          if (n === undefined) throw new OfpError(`unknown table "${kv.value}"`);
+          table = n;
+          if (n !== 255) usable &= P_TID;
           continue;
         }
-        case "priority": {
-          const n = parseUint(kv.value);
-          if (n === undefined || n > 0xffffn) throw new OfpError(`invalid priority "${kv.value}"`);
-          priority = Number(n);
-          continue;
-        }
-        case "cookie": {
-          const [v, mk] = kv.value.split("/") as [string, string | undefined];
-          const n = parseUint(v);
-          if (n === undefined || n > allOnes(64)) throw new OfpError(`invalid numeric format ${v}`);
-          if (mk !== undefined) throw new OfpError("cannot set cookie mask for flow add");
-          cookie = n;
-          continue;
-        }
+        case "priority": priority = u16(kv.key, kv.value); continue;
         case "idle_timeout": idleTimeout = u16(kv.key, kv.value); continue;
         case "hard_timeout": hardTimeout = u16(kv.key, kv.value); continue;
         case "importance": importance = u16(kv.key, kv.value); continue;
-        case "send_flow_rem": flags.sendFlowRem = true; continue;
-        case "check_overlap": flags.checkOverlap = true; continue;
-        case "reset_counts": flags.resetCounts = true; continue;
-        case "no_packet_counts": flags.noPacketCounts = true; continue;
-        case "no_byte_counts": flags.noByteCounts = true; continue;
-        case "out_port": case "out_group": continue;
+        case "cookie":
+          if (kv.value.includes("/")) throw new OfpError("flow additions cannot use a cookie mask");
+          cookie = u64(kv.value);
+          continue;
       }
       if (STATS_KEYS.has(kv.key)) continue;
-      const f = fieldByName(kv.key);
-      if (!f) throw new OfpError(`unknown keyword ${kv.key}`);
-      if (kv.value === "" && text[kv.start + kv.key.length] !== "=") {
-        throw new OfpError(`field ${kv.key} missing value`);
-      }
-      const { value, mask } = parseFieldValue(f, kv.value, ctx.ports);
-      if (mask !== allOnes(f.bits) && !f.maskable) {
-        throw new OfpError(`${kv.key}: field does not support masking`);
-      }
-      setMatchField(m, f, value, mask);
+      throw new OfpError(`unknown keyword ${kv.key}`);
     } catch (e) {
       if (e instanceof OfpError && !e.position) throw e.withPosition(at(kv.start, kv.end - kv.start), text);
       throw e;
@@ -142,25 +201,100 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
   }
   normalizeMatch(m);
 
-  let actions: Action[];
+  const actionsAt = () => at(actionsOffset, actionsText.length);
+  let parsed: ParsedActions;
   try {
-    actions = parseActionList(actionsText, ctx).actions;
+    parsed = parseActionList(actionsText, ctx);
   } catch (e) {
     if (e instanceof OfpError) {
       const p = e.position;
-      throw new OfpError(e.message, p ? at(actionsOffset + p.column - 1, p.length) : at(actionsOffset, actionsText.length), text);
+      throw new OfpError(e.message, p ? at(actionsOffset + p.column - 1, p.length) : actionsAt(), text);
     }
     throw e;
   }
-  const check = checkActions(actions, m);
-  if (check === "OF10_ONLY") {
-    if ((ctx.version ?? 13) !== 10) throw new OfpError("no usable protocol", at(actionsOffset, actionsText.length), text);
-  } else if (check) {
-    throw new OfpError(check, at(actionsOffset, actionsText.length), text);
+  usable &= parsed.usable;
+  const check = checkActions(parsed.actions, m, table);
+  if (check.inconsistent) usable &= INCONSISTENT_PROTOCOLS;
+  if (check.error || usable === 0) {
+    throw new OfpError(`actions are invalid with specified match (${check.error ?? "OFPBAC_MATCH_INCONSISTENT"})`, actionsAt(), text);
   }
-  return {
-    cookie, table, priority, idleTimeout, hardTimeout, importance, flags, match: m, actions,
+  if (!(usable & allowedProtocols(version))) {
+    throw new OfpError(noUsableProtocolMessage(usable, version), actionsAt(), text, "protocol");
+  }
+  const flow: Flow = {
+    cookie, table, priority, idleTimeout, hardTimeout, importance, flags, match: m, actions: check.actions,
   };
+  const refused = badMatchValue ? "OFPBMC_BAD_VALUE" : switchError(flow, version, ctx);
+  if (refused) throw new OfpError(refused, actionsAt(), text, "switch");
+  return flow;
+}
+
+/**
+ * The OpenFlow error a switch answers a flow_mod with, although ovs-ofctl
+ * accepted the flow (match prerequisites checked on decoding, actions the
+ * wire format cannot carry, hidden tables and fields, missing groups and
+ * meters).
+ */
+function switchError(flow: Flow, v: OfVersion, ctx: FlowParseContext): string | undefined {
+  const m = flow.match;
+  // Match decoding (nx_pull_match): prerequisites and values.
+  for (const f of FIELDS) {
+    if (f.prereq !== "ct_valid" || readField(m.masks, f) === 0n) continue;
+    if (!prereqsOk(f.prereq, m)) return "OFPBMC_BAD_PREREQ";
+  }
+  // Action decoding. OpenFlow 1.0 has no code for a bad instruction order.
+  const err = actionsSwitchError(flow.actions, v, ctx);
+  if (err) return err;
+  if (decodeError(flow.actions, v)) return v === 10 ? "NXBRC_UNENCODABLE_ERROR" : "OFPBAC_UNSUPPORTED_ORDER";
+  // ofputil_decode_flow_mod: the conntrack original-direction addresses need IPv4.
+  const I = SLOT_INDEX;
+  if ((m.masks[I.ct_nw_src] || m.masks[I.ct_nw_dst]) && m.values[I.dl_type] !== ETH_TYPE_IP) return "OFPBAC_MATCH_INCONSISTENT";
+  // ofproto: the hidden table and the datapath-internal fields.
+  if (flow.table === 254) return "OFPBRC_EPERM";
+  if (m.masks[I.recirc_id] || m.masks[I.dp_hash]) return "OFPBRC_EPERM";
+  return undefined;
+}
+
+function actionsSwitchError(actions: readonly Action[], v: OfVersion, ctx: FlowParseContext): string | undefined {
+  for (const a of actions) {
+    switch (a.type) {
+      case "set_field":
+        if (a.raw === "load" && !a.field.writable) return "OFPBAC_BAD_SET_ARGUMENT";
+        // Fields without an NXM/OXM header go out with header 0, which is in_port's (2 bytes).
+        if (a.raw !== "legacy" && a.field.headerless && a.field.bytes !== 2) return "OFPBAC_BAD_SET_LEN";
+        // OpenFlow 1.5 sends a masked set_field as written: bits outside the mask are an error.
+        if (a.raw === "set_field" && v >= 15 && a.value & ~a.mask) return "OFPBMC_BAD_WILDCARDS";
+        // An OpenFlow 1.2+ set_field of vlan_vid must carry OFPVID_PRESENT.
+        if (a.raw === "set_field" && v >= 12 && a.field.name === "vlan_vid" && !(a.value & 0x1000n)) return "OFPBAC_BAD_SET_ARGUMENT";
+        break;
+      case "ct": {
+        if (typeof a.zone !== "number" && a.zone.nBits !== 16) return "OFPBAC_BAD_SET_LEN";
+        const onlyBareNat = (a.nat === undefined || isBareNat(a.nat)) && a.exec.every((x) => x.type === "nat" && isBareNat(x.nat));
+        if (!a.commit && !onlyBareNat) return "OFPBAC_BAD_ARGUMENT";
+        const e = actionsSwitchError(a.exec, v, ctx);
+        if (e) return e;
+        break;
+      }
+      case "group":
+        if (ctx.groupExists && !ctx.groupExists(a.group)) return "OFPBAC_BAD_OUT_GROUP";
+        break;
+      case "meter":
+        if (ctx.meterExists && !ctx.meterExists(a.meter)) return "OFPMMFC_INVALID_METER";
+        break;
+      case "write_actions": {
+        const e = actionsSwitchError(a.actions, v, ctx);
+        if (e) return e;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+function isBareNat(n: NatSpec): boolean {
+  return n.kind === undefined;
 }
 
 export interface FlowFileResult {
@@ -200,11 +334,82 @@ export function parseFlowFile(text: string, ctx: FlowParseContext = {}): FlowFil
   return { flows, lines, errors };
 }
 
-/** The flow as stored by a switch that received it over OpenFlow `v`. */
+/**
+ * OXM (OpenFlow 1.2+) carries the VLAN TCI as vlan_vid + vlan_pcp, and
+ * vlan_pcp only next to a non-zero vlan_vid (`nx_put_raw`), so a match that
+ * crosses the wire in OXM (when installed, and again in a dump reply) can
+ * lose TCI bits: `vlan_tci=0` comes back as `vlan_tci=0x0000/0x1fff`.
+ */
+function oxmMatch(match: Match): Match {
+  const I = SLOT_INDEX;
+  const mask = match.masks[I.vlan_tci]!;
+  if (!mask) return match;
+  const tci = match.values[I.vlan_tci]!;
+  const vidMask = mask & 0x1fffn, vid = tci & vidMask;
+  let value = vid, newMask = vidMask;
+  if (vid && mask & 0xe000n) {
+    value = vid | (tci & 0xe000n) | 0x1000n;
+    newMask = vidMask | 0xf000n;
+  }
+  if (value === tci && newMask === mask) return match;
+  const values = match.values.slice(), masks = match.masks.slice();
+  values[I.vlan_tci] = value;
+  masks[I.vlan_tci] = newMask;
+  return { values, masks };
+}
+
+/**
+ * The match as the switch stores it after decoding the flow_mod: NXM/OXM
+ * carry tcp_flags only for TCP and nw_frag only for IP (`nx_put_raw`).
+ */
+function installMatch(match: Match, v: OfVersion): Match {
+  const I = SLOT_INDEX;
+  const values = match.values.slice(), masks = match.masks.slice();
+  const dl = values[I.dl_type]!;
+  const ipAny = dl === ETH_TYPE_IP || dl === ETH_TYPE_IPV6;
+  if (!(ipAny && masks[I.nw_proto] && values[I.nw_proto] === 6n)) {
+    masks[I.tcp_flags] = 0n;
+    values[I.tcp_flags] = 0n;
+  }
+  if (!ipAny) {
+    masks[I.nw_frag] = 0n;
+    values[I.nw_frag] = 0n;
+  }
+  const m = { values, masks };
+  return v >= 12 ? oxmMatch(m) : m;
+}
+
+/**
+ * A set_field of a header-less field (dl_vlan) goes out with OXM header 0,
+ * which the switch reads as in_port (NXAST_REG_LOAD2 before OpenFlow 1.2).
+ */
+function installAction(a: Action, v: OfVersion): Action {
+  if (a.type === "set_field" && a.raw !== "legacy" && a.field.headerless) {
+    const f = fieldByName("in_port")!;
+    return { type: "set_field", field: f, value: a.value & allOnes(f.bits), mask: wholeMask(f), raw: v < 12 ? "load2" : "set_field" };
+  }
+  if (a.type === "ct") return { ...a, exec: a.exec.map((x) => installAction(x, v)) };
+  if (a.type === "write_actions") return { ...a, actions: a.actions.map((x) => installAction(x, v)) };
+  return a;
+}
+
+/**
+ * The flow as stored by a switch that received it over OpenFlow `v`: the
+ * match and actions after the round trip through that version's encoding,
+ * checked again as the switch checks them (which decides, e.g., whether a
+ * mod_vlan_vid still needs to push a VLAN header).
+ */
 export function installFlow(flow: Flow, v: OfVersion): Flow {
+  const table = flow.table === 255 ? 0 : flow.table;
+  const match = installMatch(flow.match, v);
+  const encoded = encodeActionsFor(flow.actions.map((a) => installAction(a, v)), v);
+  const checked = checkActions(encoded, match, table);
   return {
     ...flow,
-    actions: encodeActionsFor(flow.actions, v),
+    // A flow_mod ADD for "all tables" (255) goes to table 0.
+    table,
+    match,
+    actions: checked.error ? encoded : checked.actions,
     // OpenFlow 1.0 flow_mods always reset counters; OVS records that as a flag.
     flags: v === 10 ? { ...flow.flags, resetCounts: true } : flow.flags,
     importance: v >= 14 ? flow.importance : 0,
@@ -257,7 +462,7 @@ export function formatFlowLine(stored: Flow, opts: FlowFormatOptions = {}): stri
   if (v >= 14 && stored.importance) s += `importance=${stored.importance}, `;
   if (st && (v === 10 || v >= 15) && st.idleAge !== undefined) s += `idle_age=${st.idleAge}, `;
   if (st && (v === 10 || v >= 15) && st.hardAge !== undefined && st.hardAge !== st.durationSec) s += `hard_age=${st.hardAge}, `;
-  const match = formatMatch(stored.match, { priority: stored.priority, ...(opts.ports ? { ports: opts.ports } : {}), ...(opts.ovs214 ? { ovs214: true } : {}) });
+  const match = formatMatch(v >= 12 ? oxmMatch(stored.match) : stored.match, { priority: stored.priority, ...(opts.ports ? { ports: opts.ports } : {}), ...(opts.ovs214 ? { ovs214: true } : {}) });
   if (match) s += match + " ";
   const actions = encodeActionsFor(stored.actions, v);
   s += "actions=" + formatActions(actions, opts.ports ? { ports: opts.ports } : {});

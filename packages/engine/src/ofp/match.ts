@@ -10,7 +10,7 @@ import {
 import {
   formatFieldValue, formatFlags, formatFlagsMasked, formatPort, hex, type PortResolver,
 } from "./values.ts";
-import { CT_STATE_FLAGS, TCP_FLAGS } from "./fields.ts";
+import { CT_STATE_FLAGS, TCP_FLAGS, TUN_FLAGS } from "./fields.ts";
 
 export interface Match {
   readonly values: readonly bigint[];
@@ -52,11 +52,41 @@ export function writeField(values: bigint[], f: FieldDef, value: bigint, mask: b
   values[s] = ((values[s]! & ~m) | v) & allOnes(width);
 }
 
-/** Sets a field in a mutable match (value and mask in field coordinates). */
+/**
+ * Sets a field in a mutable match (value and mask in field coordinates), as
+ * OVS's `mf_set` does: only the bits the field really matches (`matchMask`;
+ * nw_tos leaves the ECN bits alone), the whole slot for ICMP type/code, and
+ * the VLAN CFI bit for dl_vlan/dl_vlan_pcp. dl_vlan=0xffff (OpenFlow 1.0's
+ * "no VLAN") matches packets without a VLAN header.
+ */
 export function setMatchField(m: { values: bigint[]; masks: bigint[] }, f: FieldDef, value: bigint, mask: bigint): void {
+  if (f.matchCfi && f.ofs === 0 && mask !== 0n && value === 0xffffn) {
+    m.masks[I.vlan_tci] = 0xffffn;
+    m.values[I.vlan_tci] = 0n;
+    return;
+  }
+  mask &= f.matchMask;
+  if (f.matchWide && mask !== 0n) {
+    const s = f.slots[0]!;
+    m.masks[s] = allOnes(SLOT_BITS[s]!);
+    m.values[s] = value & allOnes(f.bits);
+    return;
+  }
   // The mask replaces the field's bits; the value is kept only under the mask.
   writeField(m.masks, f, mask, allOnes(f.bits));
   writeField(m.values, f, value & mask, allOnes(f.bits));
+  if (f.matchCfi && mask !== 0n) {
+    m.masks[I.vlan_tci] = m.masks[I.vlan_tci]! | VLAN_CFI;
+    m.values[I.vlan_tci] = m.values[I.vlan_tci]! | VLAN_CFI;
+  }
+}
+
+const VLAN_CFI = 0x1000n;
+
+/** `match_set_default_packet_type`: the match requires an Ethernet packet (packet_type 0). */
+export function setEthernetPacketType(m: { values: bigint[]; masks: bigint[] }): void {
+  m.masks[I.packet_type] = 0xffffffffn;
+  m.values[I.packet_type] = 0n;
 }
 
 /** The field's mask within a match (field coordinates). */
@@ -75,7 +105,7 @@ const I = {
   pkt_mark: S.pkt_mark!, recirc_id: S.recirc_id!, dp_hash: S.dp_hash!, conj_id: S.conj_id!, skb_priority: S.skb_priority!,
   actset_output: S.actset_output!, tun_id: S.tun_id!, tun_src: S.tun_src!, tun_dst: S.tun_dst!, tun_flags: S.tun_flags!,
   tun_tos: S.tun_tos!, tun_ttl: S.tun_ttl!, tun_gbp_id: S.tun_gbp_id!, tun_gbp_flags: S.tun_gbp_flags!,
-  tun_metadata0: S.tun_metadata0!,
+  tun_metadata0: S.tun_metadata0!, packet_type: S.packet_type!,
 };
 export const SLOT_INDEX = I;
 const REG0 = S.reg0!;
@@ -163,9 +193,10 @@ function u32Masked(out: string[], name: string, v: bigint, m: bigint, bits = 32)
   out.push(m === allOnes(bits) ? `${name}=${hex(v)}` : `${name}=${hex(v)}/${hex(m)}`);
 }
 
+/** `format_be16_masked` / `format_uint16_masked`: decimal, or `0x%x/0x%x` when masked. */
 function decMasked16(out: string[], name: string, v: bigint, m: bigint): void {
   if (m === 0n) return;
-  out.push(m === 0xffffn ? `${name}=${v}` : `${name}=${hex(v)}/${hex(m)}`);
+  out.push(m === 0xffffn ? `${name}=${v}` : `${name}=0x${v.toString(16)}/0x${m.toString(16)}`);
 }
 
 const F = {
@@ -203,7 +234,7 @@ export function formatMatch(m: Match, opts: MatchFormatOptions = {}): string {
         : `ct_state=${formatFlagsMasked(v[I.ct_state]!, k[I.ct_state]!, CT_STATE_FLAGS)}`,
     );
   }
-  if (k[I.ct_zone]) out.push(k[I.ct_zone] === 0xffffn ? `ct_zone=${v[I.ct_zone]}` : `ct_zone=${hex(v[I.ct_zone]!)}/${hex(k[I.ct_zone]!)}`);
+  decMasked16(out, "ct_zone", v[I.ct_zone]!, k[I.ct_zone]!);
   u32Masked(out, "ct_mark", v[I.ct_mark]!, k[I.ct_mark]!);
   if (k[I.ct_label]) out.push(`ct_label=${formatFieldValue(F.ctLabel, v[I.ct_label]!, k[I.ct_label]!)}`);
   ipMasked(out, "ct_nw_src", v[I.ct_nw_src]!, k[I.ct_nw_src]!);
@@ -288,30 +319,25 @@ function formatTunnelMatch(out: string[], m: Match): void {
   if (k[I.tun_gbp_flags]) out.push(`tun_gbp_flags=${hex(v[I.tun_gbp_flags]!)}`);
   if (k[I.tun_tos]) out.push(`tun_tos=${v[I.tun_tos]}`);
   if (k[I.tun_ttl]) out.push(`tun_ttl=${v[I.tun_ttl]}`);
-  if (k[I.tun_flags]) {
-    const tf = field("tun_flags");
-    out.push(`tun_flags=${formatFieldValue(tf, v[I.tun_flags]!, k[I.tun_flags]! === 0xffffn ? allOnes(tf.bits) : k[I.tun_flags]!)}`);
-  }
+  // Only the public flags are matchable, so this is always the +flag/-flag form.
+  if (k[I.tun_flags]! & 0x1n) out.push(`tun_flags=${formatFlagsMasked(v[I.tun_flags]!, k[I.tun_flags]! & 0x1n, TUN_FLAGS)}`);
   u32Masked(out, "tun_metadata0", v[I.tun_metadata0]!, k[I.tun_metadata0]!);
 }
 
+/** The VLAN part of `match_format`. */
 function formatVlan(out: string[], tci: bigint, mask: bigint): void {
   if (!mask) return;
-  const VID = 0x0fffn, PCP = 0xe000n, CFI = 0x1000n;
-  // dl_vlan/dl_vlan_pcp forms when the mask is exactly those fields plus CFI.
-  if (mask === (VID | CFI) && tci & CFI) {
-    out.push(`dl_vlan=${tci & VID}`);
+  const VID = 0x0fffn, PCP = 0xe000n;
+  const vidMask = mask & VID, pcpMask = mask & PCP;
+  if (
+    mask & VLAN_CFI && tci & VLAN_CFI && (!vidMask || vidMask === VID) && (!pcpMask || pcpMask === PCP) && (vidMask || pcpMask)
+  ) {
+    if (vidMask) out.push(`dl_vlan=${tci & VID}`);
+    if (pcpMask) out.push(`dl_vlan_pcp=${(tci & PCP) >> 13n}`);
     return;
   }
-  if (mask === (PCP | CFI) && tci & CFI) {
-    out.push(`dl_vlan_pcp=${(tci & PCP) >> 13n}`);
-    return;
-  }
-  if (mask === 0xffffn && tci & CFI) {
-    out.push(`dl_vlan=${tci & VID}`, `dl_vlan_pcp=${(tci & PCP) >> 13n}`);
-    return;
-  }
-  out.push(mask === 0xffffn ? `vlan_tci=0x${tci.toString(16).padStart(4, "0")}` : `vlan_tci=0x${tci.toString(16).padStart(4, "0")}/0x${mask.toString(16).padStart(4, "0")}`);
+  const h = (x: bigint) => x.toString(16).padStart(4, "0");
+  out.push(mask === 0xffffn ? `vlan_tci=0x${h(tci)}` : `vlan_tci=0x${h(tci)}/0x${h(mask)}`);
 }
 
 /** A string key of the match's mask; flows with equal keys share an OVS subtable. */

@@ -7,27 +7,38 @@ import {
 import type { Subfield } from "./actions.ts";
 import { SLOT_INDEX, type Match } from "./match.ts";
 
-/** Parses `NAME[]`, `NAME[N]`, `NAME[A..B]` or a bare `NAME`. */
-export function parseSubfield(text: string): Subfield {
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d*)(?:\.\.(\d+))?\])?$/.exec(text);
-  if (!m) fail(`${text}: unknown field \`${text.replace(/\[.*$/, "")}'`);
-  const f = fieldByNxm(m[1]!);
-  if (!f) fail(`${text}: unknown field \`${m[1]}'`);
-  if (m[2] === undefined || m[2] === "") {
-    if (m[3] !== undefined) fail(`${text}: syntax error expecting ] or .. in subfield`);
-    return { field: f, ofs: 0, nBits: f.bits };
+/**
+ * `mf_parse_subfield`: `NAME[]`, `NAME[N]`, `NAME[A..B]` or a bare `NAME`
+ * (NXM/OXM or plain field names). `full` is the text to quote in messages
+ * when `text` was cut from a longer string (`move:A->B`).
+ */
+export function parseSubfield(text: string, full = text): Subfield {
+  let nameLen = text.search(/[[-]/);
+  if (nameLen < 0) nameLen = text.length;
+  const name = text.slice(0, nameLen);
+  const f = fieldByNxm(name);
+  if (!f) fail(`${full}: unknown field \`${name}'`);
+  let rest = text.slice(nameLen);
+  let start = 0, end = f.bits - 1;
+  if (rest.startsWith("[")) {
+    const m = /^\[(?:|([+-]?\d+)(?:\.\.([+-]?\d+))?)\]/.exec(rest);
+    if (!m) fail(`${full}: syntax error expecting [] or [<bit>] or [<start>..<end>]`);
+    if (m[1] !== undefined) {
+      start = Number(m[1]);
+      end = m[2] !== undefined ? Number(m[2]) : start;
+    }
+    rest = rest.slice(m[0].length);
   }
-  const start = Number(m[2]);
-  const end = m[3] !== undefined ? Number(m[3]) : start;
-  if (start >= f.bits) fail(`${text}: starting bit ${start} is not valid because field is only ${f.bits} bits wide`);
-  if (end >= f.bits) fail(`${text}: ending bit ${end} is not valid because field is only ${f.bits} bits wide`);
-  if (end < start) fail(`${text}: starting bit ${start} is after ending bit ${end}`);
+  if (start > end) fail(`${full}: starting bit ${start} is after ending bit ${end}`);
+  if (start >= f.bits) fail(`${full}: starting bit ${start} is not valid because field is only ${f.bits} bits wide`);
+  if (end >= f.bits) fail(`${full}: ending bit ${end} is not valid because field is only ${f.bits} bits wide`);
+  if (rest !== "") fail("unexpected input following field syntax");
   return { field: f, ofs: start, nBits: end - start + 1 };
 }
 
 /** `mf_format_subfield`: NXM name plus `[]`, `[N]` or `[A..B]`. */
 export function formatSubfield(sf: Subfield): string {
-  const name = sf.field.nxm;
+  const name = sf.field.nxm || sf.field.name;
   if (sf.ofs === 0 && sf.nBits === sf.field.bits) return `${name}[]`;
   if (sf.nBits === 1) return `${name}[${sf.ofs}]`;
   return `${name}[${sf.ofs}..${sf.ofs + sf.nBits - 1}]`;
@@ -55,12 +66,23 @@ export function prereqsOk(prereq: Prereq, m: Match): boolean {
     case "sctp": return ipAny && proto === IPPROTO_SCTP;
     case "icmpv4": return dl === ETH_TYPE_IP && proto === IPPROTO_ICMP;
     case "icmpv6": return dl === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6;
-    case "vlan": return (m.masks[SLOT_INDEX.vlan_tci]! & 0x1000n) !== 0n && (m.values[SLOT_INDEX.vlan_tci]! & 0x1000n) !== 0n;
+    case "vlan": return (m.values[SLOT_INDEX.vlan_tci]! & 0x1000n) !== 0n;
     case "ct_ip": {
       const ct = m.values[SLOT_INDEX.ct_state]! & m.masks[SLOT_INDEX.ct_state]!;
       return ipAny && (ct & 0x20n) !== 0n;
     }
+    case "ct_valid": return ctValid(m);
   }
+}
+
+/**
+ * OVS's `is_ct_valid` for a match: it must require one of the flags that
+ * imply a conntrack entry (new, est, rel, rpl, snat, dnat), or +trk-inv.
+ */
+export function ctValid(m: Match): boolean {
+  const v = m.values[SLOT_INDEX.ct_state]!, k = m.masks[SLOT_INDEX.ct_state]!;
+  const TRK = 0x20n, INV = 0x10n;
+  return (v & 0xcfn) !== 0n || ((v & TRK) !== 0n && (k & INV) !== 0n && (v & INV) === 0n);
 }
 
 export function checkFieldPrereqs(f: FieldDef, m: Match): boolean {

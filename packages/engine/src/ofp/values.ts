@@ -1,7 +1,7 @@
 /** Parsing and printing of field values in ovs-ofctl syntax. */
 import { fail } from "./errors.ts";
 import {
-  allOnes, CT_STATE_FLAGS, FRAG_ANY, FRAG_LATER, TCP_FLAGS, TUN_FLAGS,
+  allOnes, CT_STATE_FLAGS, FRAG_ANY, FRAG_LATER, TCP_FLAGS, TUN_FLAGS, TUN_FLAGS_ALL,
   type FieldDef,
 } from "./fields.ts";
 
@@ -181,128 +181,252 @@ export function formatFlagsMasked(value: bigint, mask: bigint, flags: readonly (
   return s;
 }
 
+/**
+ * OVS's `parse_flags` (lib/flow.c): `+a-b` (masked), `a|b` or numbers
+ * (`0x21`, `0x21/0x21`). `what` names the flag set in messages ("ct_state",
+ * "TCP", "tunnel"); `allowed` are the bits that may appear.
+ */
 function parseFlags(
   s: string,
   flags: readonly (readonly [string, bigint])[],
-  allMask: bigint,
-  fieldName: string,
-  unknownMessage: (bad: string) => string,
+  allowed: bigint,
+  what: string,
+  fullMask: bigint,
 ): Masked {
-  // Either "+a-b" / "a|b" style, or a plain number with optional mask.
-  const numeric = /^(0[xX][0-9a-fA-F]+|[0-9]+)(?:\/(0[xX][0-9a-fA-F]+|[0-9]+))?$/.exec(s);
+  const unknown = (at: string): never => fail(`${at}: unknown ${what} flag(s)`);
+  const numeric = /^\s*([+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*))\/([+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*))$/.exec(s);
   if (numeric) {
-    const value = BigInt(numeric[1]!);
-    const mask = numeric[2] !== undefined ? BigInt(numeric[2]) : allMask;
-    if (value > allMask || mask > allMask) fail(`${s}: value too large for ${fieldName}`);
-    return { value: value & mask, mask };
+    const value = scanInt(numeric[1]!) & 0xffffffffn;
+    const mask = scanInt(numeric[2]!) & 0xffffffffn;
+    if (value & ~allowed || mask & ~allowed) unknown(s);
+    return { value: value & mask & fullMask, mask: mask & fullMask };
   }
-  const lookup = (name: string): bigint | undefined => flags.find(([n]) => n === name)?.[1];
   if (s.startsWith("+") || s.startsWith("-")) {
     let value = 0n, mask = 0n;
-    const re = /([+-])([a-z_]+)/gy;
-    let m: RegExpExecArray | null;
-    let consumed = 0;
-    while ((m = re.exec(s))) {
-      const bit = lookup(m[2]!);
-      if (bit === undefined) fail(unknownMessage(m[2]!));
-      if (mask & bit) fail(`${s}: Each ${fieldName} flag can be specified only once`);
+    let i = 0;
+    while (i < s.length) {
+      const c = s[i]!;
+      if (c !== "+" && c !== "-") fail(`${s.slice(i)}: ${what} must be preceded by '+' (for SET) or '-' (NOT SET)`);
+      i++;
+      const rest = s.slice(i);
+      const hit = flags.find(([name]) => rest.startsWith(name) && /^(?:[+-]|$)/.test(rest.slice(name.length)));
+      if (!hit) return unknown(rest);
+      const [name, bit] = hit;
+      if (mask & bit) fail(`${rest}: Each ${what} flag can be specified only once`);
+      if (!(bit & allowed)) unknown(rest);
+      if (c === "+") value |= bit;
       mask |= bit;
-      if (m[1] === "+") value |= bit;
-      consumed = re.lastIndex;
+      i += name.length;
     }
-    if (consumed !== s.length) fail(unknownMessage(s.slice(consumed)));
     return { value, mask };
   }
   let value = 0n;
-  for (const name of s.split("|")) {
-    const bit = lookup(name);
-    if (bit === undefined) fail(unknownMessage(name));
-    value |= bit;
+  let i = 0;
+  while (i < s.length) {
+    const num = /^[+-]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s.slice(i));
+    if (num) {
+      const v = scanInt(num[0]);
+      if (v & ~allowed) unknown(s);
+      value |= v;
+      i += num[0].length;
+      if (s[i] === "|") i++;
+      continue;
+    }
+    const rest = s.slice(i);
+    const hit = flags.find(([name]) => rest.startsWith(name) && (rest.length === name.length || rest[name.length] === "|"));
+    if (!hit || !(hit[1] & allowed)) return unknown(s);
+    value |= hit[1];
+    i += hit[0].length + (s[i + hit[0].length] === "|" ? 1 : 0);
   }
-  return { value, mask: allMask };
+  return { value: value & fullMask, mask: fullMask };
 }
 
-/** Parses `VALUE[/MASK]` for a field, in the field's own syntax. */
+/** A C integer literal as scanf's %i reads it (hex, octal or decimal, with sign), as 64-bit two's complement. */
+function scanInt(text: string): bigint {
+  const neg = text.startsWith("-");
+  const body = text.replace(/^[+-]/, "");
+  const v = /^0[xX]/.test(body) ? BigInt(body) : body.length > 1 && body.startsWith("0") ? BigInt("0o" + body.slice(1)) : BigInt(body);
+  return neg ? (1n << 64n) - v : v;
+}
+
+export type IntParse =
+  | { readonly value: bigint; readonly tail: string; readonly error?: undefined }
+  | { readonly error: "range" | "syntax" };
+
+/**
+ * OVS's `parse_int_string`: `0x` followed by any number of hex digits (white
+ * space skipped), or whatever `strtoull(s, &tail, 0)` reads (decimal, octal
+ * with a leading 0, a sign). The value must fit `bytes` bytes.
+ */
+export function parseIntString(s: string, bytes: number): IntParse {
+  const limit = allOnes(bytes * 8);
+  if (s.startsWith("0x") || s.startsWith("0X")) {
+    let i = 2, digits = 0, v = 0n;
+    for (;;) {
+      while (i < s.length && " \t\r\n".includes(s[i]!)) i++;
+      const d = i < s.length ? parseInt(s[i]!, 16) : NaN;
+      if (Number.isNaN(d)) break;
+      if (d !== 0 || digits) {
+        if (Math.ceil((digits + 1) / 2) > bytes) return { error: "range" };
+        digits++;
+        v = (v << 4n) | BigInt(d);
+      }
+      i++;
+    }
+    return { value: v, tail: s.slice(i) };
+  }
+  const m = /^[ \t\r\n\f\v]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return { error: "syntax" };
+  let v = scanInt(m[2]!);
+  if (v >= 1n << 64n) return { error: "range" };
+  if (m[1] === "-" && v !== 0n) v = (1n << 64n) - v;
+  if (v > limit) return { error: "range" };
+  return { value: v, tail: s.slice(m[0].length) };
+}
+
+/** `mf_from_integer_string`: VALUE[/MASK] for a decimal or hexadecimal field. */
+function parseIntegerField(f: FieldDef, s: string): Masked {
+  const bytes = f.tlv ? f.tlv.maxBytes : f.bytes;
+  const fail2 = (err: "range" | "syntax", what: string): never =>
+    fail(err === "range" ? `${s}: ${what} too large for ${bytes}-byte field ${f.name}` : `${s}: bad syntax for ${f.name} ${what}`);
+  const v = parseIntString(s, bytes);
+  if (v.error) return fail2(v.error, "value");
+  if (v.tail !== "" && !v.tail.startsWith("/")) return fail2("syntax", "value");
+  let value = v.value, mask = allOnes(bytes * 8);
+  if (v.tail.startsWith("/")) {
+    const m = parseIntString(v.tail.slice(1), bytes);
+    if (m.error) return fail2(m.error, "mask");
+    if (m.tail !== "") return fail2("syntax", "mask");
+    mask = m.value;
+  }
+  if (f.tlv) {
+    // The switch keeps the first bytes of the option (the TLV map's length).
+    const keep = f.bits / 8;
+    const len = Math.max(byteLength(value), v.tail.startsWith("/") ? byteLength(mask) : 0);
+    if (len > keep) {
+      const shift = BigInt((len - keep) * 8);
+      value >>= shift;
+      mask >>= shift;
+    }
+    if (!v.tail.startsWith("/")) mask = allOnes(f.bits);
+  }
+  return { value, mask };
+}
+
+function byteLength(v: bigint): number {
+  let n = 0;
+  while (v > 0n) {
+    v >>= 8n;
+    n++;
+  }
+  return n;
+}
+
+const FRAG_TYPES: Readonly<Record<string, Masked>> = {
+  // "no" is OVS's first entry for that name: not a fragment at all (mask any|later).
+  no: { value: 0n, mask: FRAG_ANY | FRAG_LATER },
+  yes: { value: FRAG_ANY, mask: FRAG_ANY },
+  first: { value: FRAG_ANY, mask: FRAG_ANY | FRAG_LATER },
+  later: { value: FRAG_ANY | FRAG_LATER, mask: FRAG_ANY | FRAG_LATER },
+  not_later: { value: 0n, mask: FRAG_LATER },
+};
+
+/**
+ * Parses `VALUE[/MASK]` for a field, in the field's own syntax (`mf_parse`),
+ * including its check that an unmaskable field gets no partial mask. The
+ * result is in field coordinates; masks of `bytes`-wide fields are cut to
+ * the field's bits.
+ */
 export function parseFieldValue(f: FieldDef, text: string, ports?: PortResolver): Masked {
   const full = allOnes(f.bits);
-  const fieldName = f.name;
+  if (text === "*") return { value: 0n, mask: 0n };
+  let r: Masked;
   switch (f.format) {
     case "ct_state":
-      return parseFlags(text, CT_STATE_FLAGS, 0xffffffffn, "ct_state", (b) => `${b}: unknown ct_state flag(s)`);
+      r = parseFlags(text, CT_STATE_FLAGS, 0xffn, "ct_state", 0xffffffffn);
+      break;
     case "tcp_flags":
-      return parseFlags(text, TCP_FLAGS, 0xfffn, "tcp_flags", (b) => `${b}: unknown tcp_flags flag(s)`);
+      r = parseFlags(text, TCP_FLAGS, 0xfffn, "TCP", 0xffffn);
+      break;
     case "tun_flags":
-      return parseFlags(text, TUN_FLAGS, 0xffffn, "tun_flags", (b) => `${b}: unknown tun_flags flag(s)`);
+      r = parseFlags(text, TUN_FLAGS_ALL, 0x1n, "tunnel", 0xffffn);
+      break;
     case "frag": {
-      const table: Record<string, Masked> = {
-        no: { value: 0n, mask: FRAG_ANY },
-        yes: { value: FRAG_ANY, mask: FRAG_ANY },
-        first: { value: FRAG_ANY, mask: FRAG_ANY | FRAG_LATER },
-        later: { value: FRAG_ANY | FRAG_LATER, mask: FRAG_ANY | FRAG_LATER },
-        not_later: { value: 0n, mask: FRAG_LATER },
-      };
-      const r = table[text];
-      if (!r) fail(`${text}: unknown frag type`);
-      return { ...r };
+      const t = FRAG_TYPES[text.toLowerCase()];
+      if (!t) fail(`${text}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`);
+      // OVS forces the upper mask bits on, so that a full match counts as exact.
+      r = { value: t.value, mask: t.mask | 0xfcn };
+      break;
     }
     case "port": {
       const p = ports?.parse(text) ?? parsePortNumber(text);
-      if (p === undefined) fail(`${text}: invalid or unknown port for ${fieldName}`);
-      return { value: BigInt(p), mask: full };
+      if (p === undefined) {
+        fail(f.bytes === 4 ? `${text}: port value out of range for ${f.name}` : `${text}: invalid or unknown port for ${f.name}`);
+      }
+      r = { value: BigInt(p), mask: allOnes(f.bytes * 8) };
+      break;
     }
     case "mac": {
       const [v, m] = splitMask(text);
       const value = parseMac(v);
       if (value === undefined) fail(`${text}: invalid Ethernet address`);
-      if (m === undefined) return { value, mask: full };
-      const mask = parseMac(m);
+      const mask = m === undefined ? full : parseMac(m);
       if (mask === undefined) fail(`${text}: invalid Ethernet address`);
-      return { value: value & mask, mask };
+      r = { value, mask };
+      break;
     }
     case "ipv4": {
       const [v, m] = splitMask(text);
       const value = parseIpv4(v);
-      if (value === undefined) fail(`${text}: invalid IP address`);
-      if (m === undefined) return { value, mask: full };
-      if (/^\d+$/.test(m)) {
-        const len = Number(m);
-        if (len > 32) fail(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
-        const mask = prefixMask(len, 32);
-        return { value: value & mask, mask };
+      let mask: bigint | undefined = full;
+      if (value !== undefined && m !== undefined) {
+        mask = parseIpv4(m);
+        if (mask === undefined) {
+          const len = /^[+-]?\d+/.exec(m);
+          if (!len) fail(`${text}: invalid IP address`);
+          const n = Number(len[0]);
+          if (n < 0 || n > 32) fail(`${text}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+          if (len[0].length !== m.length) fail(`${text}: invalid IP address`);
+          mask = prefixMask(n, 32);
+        }
       }
-      const mask = parseIpv4(m);
-      if (mask === undefined) fail(`${text}: invalid IP address`);
-      return { value: value & mask, mask };
+      if (value === undefined) fail(`${text}: invalid IP address`);
+      r = { value, mask };
+      break;
     }
     case "ipv6": {
       const [v, m] = splitMask(text);
       const value = parseIpv6(v);
       if (value === undefined) fail(`${text}: invalid IPv6 address`);
-      if (m === undefined) return { value, mask: full };
-      if (/^\d+$/.test(m)) {
-        const len = Number(m);
-        if (len > 128) fail(`${text}: IPv6 network prefix bits not between 0 and 128, inclusive`);
-        const mask = prefixMask(len, 128);
-        return { value: value & mask, mask };
+      let mask = full;
+      if (m !== undefined) {
+        if (/^[+-]?\d+$/.test(m)) {
+          const n = Number(m);
+          if (n < 0 || n > 128) fail(`${text}: IPv6 network prefix bits not between 0 and 128, inclusive`);
+          mask = prefixMask(n, 128);
+        } else {
+          const mm = parseIpv6(m);
+          if (mm === undefined) fail(`${text}: Invalid IPv6 mask`);
+          mask = mm;
+        }
       }
-      const mask = parseIpv6(m);
-      if (mask === undefined) fail(`${text}: invalid IPv6 address`);
-      return { value: value & mask, mask };
+      r = { value, mask };
+      break;
     }
     case "hex":
-    case "dec": {
-      const [v, m] = splitMask(text);
-      const value = parseUint(v);
-      if (value === undefined) fail(`${v}: bad syntax for ${fieldName} value`);
-      const bytes = Math.ceil(f.bits / 8);
-      if (value > allOnes(bytes * 8)) fail(`${v}: value too large for ${bytes}-byte field ${fieldName}`);
-      if (m === undefined) return { value, mask: full };
-      const mask = parseUint(m);
-      if (mask === undefined) fail(`${m}: bad syntax for ${fieldName} mask`);
-      if (mask > allOnes(bytes * 8)) fail(`${m}: value too large for ${bytes}-byte field ${fieldName}`);
-      return { value: value & mask, mask };
-    }
+    case "dec":
+      r = parseIntegerField(f, text);
+      break;
   }
+  const wire = f.format === "port" ? allOnes(f.bytes * 8) : allOnes(Math.max(f.bytes * 8, f.bits));
+  if (!f.maskable && r.mask !== 0n && r.mask !== wire && !(f.format === "frag")) {
+    fail(`${text}: invalid mask for field ${f.name}`);
+  }
+  // The mask is cut to the field's bits (a 1-byte mask of a 2-bit field, …). The
+  // value is kept as written (not masked, not cut), as OVS keeps it: a match
+  // masks it, a set_field sends it as is, and validity checks see it whole.
+  const mask = r.mask === wire ? full : r.mask & full;
+  return { value: r.value, mask };
 }
 
 function splitMask(text: string): [string, string | undefined] {
@@ -340,7 +464,7 @@ export function formatFieldValue(f: FieldDef, value: bigint, mask: bigint, ports
     case "hex":
       return isFull ? hex(value) : `${hex(value)}/${hex(mask)}`;
     case "dec":
-      return isFull ? value.toString() : `${hex(value)}/${hex(mask)}`;
+      return isFull ? value.toString() : `${value}/${hex(mask)}`;
   }
 }
 
@@ -373,18 +497,21 @@ export interface PortResolver {
   name(port: number): string | undefined;
 }
 
+/**
+ * `ofputil_port_from_string` without the port map: a reserved name (any
+ * case) or a decimal number. 0xff00..0xfff6 are accepted (OVS warns), numbers
+ * past 0xffff are taken as OpenFlow 1.1 port numbers when they are above
+ * 0xffffff00 and rejected otherwise.
+ */
 export function parsePortNumber(text: string): number | undefined {
   const upper = text.toUpperCase();
   if (upper in RESERVED_PORTS) return RESERVED_PORTS[upper];
   if (upper === "NONE") return OFPP_NONE;
-  if (/^\d+$/.test(text)) {
-    const n = Number(text);
-    if (n < OFPP_MAX || (n >= 0xfff7 && n <= 0xffff)) return n;
-    // Large 32-bit OpenFlow 1.1+ port numbers map onto the 16-bit space as OVS does.
-    if (n >= 0xffffff00 && n <= 0xffffffff) return n - 0xffff0000;
-    return undefined;
-  }
-  if (/^0x[0-9a-f]+$/i.test(text)) return parsePortNumber(String(Number(text)));
+  const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n <= 0xffff) return n;
+  if (n >= 0xffffff00 && n <= 0xffffffff) return n - 0xffff0000;
   return undefined;
 }
 
