@@ -91,10 +91,11 @@ export function packetPrereqsOk(prereq: Prereq, p: readonly bigint[]): boolean {
     case "icmpv4": return ip4 && proto === IPPROTO_ICMP && notLater;
     case "icmpv6": return dl === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6 && notLater;
     case "vlan": return isVlanTpid(p[P.vlan0_tpid]!);
-    case "ct_ip": return ipAny && (p[P.ct_state]! & (CS_TRK | CS_INV)) === CS_TRK;
+    // is_ct_valid() on an extracted flow: new, est or rpl must be set.
+    case "ct_ip": return (p[P.ct_state]! & (CS_NEW | CS_EST | CS_RPL)) !== 0n;
     default:
       // MFP_CT_VALID (named "ct_valid" in newer field registries).
-      if ((prereq as string) === "ct_valid") return (p[P.ct_state]! & (CS_TRK | CS_INV)) === CS_TRK;
+      if ((prereq as string) === "ct_valid") return (p[P.ct_state]! & (CS_NEW | CS_EST | CS_RPL)) !== 0n;
       return true;
   }
 }
@@ -261,7 +262,9 @@ export function formatFlow(p: readonly bigint[], opts: FlowFormatOptions = {}): 
   if (v(P.ct_zone)) out.push(`ct_zone=${v(P.ct_zone)}`);
   if (v(P.ct_mark)) out.push(`ct_mark=${hex(v(P.ct_mark))}`);
   if (v(P.ct_label)) out.push(`ct_label=${hex(v(P.ct_label))}`);
-  const ctValid = (v(P.ct_state) & (CS_TRK | CS_INV)) === CS_TRK;
+  // is_ct_valid() with a mask (flow_format's): a state bit, or trk without inv.
+  const st = v(P.ct_state);
+  const ctValid = (st & (CS_NEW | CS_EST | CS_REL | CS_RPL | CS_SNAT | CS_DNAT)) !== 0n || (st & (CS_TRK | CS_INV)) === CS_TRK;
   if (ctValid && v(P.ct_nw_proto) && (ip4 || ip6)) {
     if (ip4) out.push(`ct_nw_src=${formatIpv4(v(P.ct_nw_src))}`, `ct_nw_dst=${formatIpv4(v(P.ct_nw_dst))}`);
     out.push(`ct_nw_proto=${v(P.ct_nw_proto)}`, `ct_tp_src=${v(P.ct_tp_src)}`, `ct_tp_dst=${v(P.ct_tp_dst)}`);

@@ -130,6 +130,11 @@ export interface TraceResult {
   readonly learned: readonly string[];
   /** Port names to print (set when `names` is on). */
   readonly ports?: PortResolver;
+  /**
+   * Set when recirculations were left in the queue after `maxPasses` passes.
+   * Real ofproto/trace has no such limit: a ct(table=N) loop makes it run forever.
+   */
+  readonly truncated?: boolean;
 }
 
 export interface TraceOptions {
@@ -1222,6 +1227,8 @@ function runPass(st: TraceState, start: Packet, thaw: RecircNode | undefined, ex
     origTunnelDst: flow[P.tun_dst]!, outputs: [], recircs: [], odp: new Odp(flow, st.bridge, st.ports),
     wcCtMark: { set: false, mark: 0n, label: 0n, labelSet: false }, rule: undefined, lastMissTable: undefined,
   };
+  // A packet that arrives tracked (ct_state=+trk in the trace flow) counts as conntracked (ct_clear clears it).
+  if (!thaw) ctx.conntracked = (flow[P.ct_state]! & CS_TRK) !== 0n;
   if (thaw) {
     const th = report(ctx, "thaw", "thaw");
     const old = ctx.trace;
@@ -1359,6 +1366,7 @@ export function traceFlow(bridge: Bridge, flow: string | readonly bigint[], opts
     bridge: bridge.name,
     flowText: typeof flow === "string" ? flow : formatFlow(start),
     passes, names, ovs, learned: st.learned, ...(ports ? { ports } : {}),
+    ...(st.queue.length ? { truncated: true } : {}),
   };
 }
 

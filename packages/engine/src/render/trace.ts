@@ -92,6 +92,10 @@ export function formatTrace(result: TraceResult, opts: TraceFormatOptions = {}):
     s += formatPass(p, ports, ovs214, opts.omitDatapath ?? false);
   });
   if (!s.endsWith("\n")) s += "\n";
+  if (result.truncated) {
+    // Not OVS output: ovs-vswitchd would keep recirculating and never answer.
+    s += `\n(trace stopped after ${result.passes.length} passes; ofproto/trace would not terminate)\n`;
+  }
   return s;
 }
 

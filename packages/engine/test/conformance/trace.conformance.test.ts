@@ -17,12 +17,16 @@ import { parseGroup } from "../../src/bridge/group.ts";
 import { OfpError } from "../../src/ofp/errors.ts";
 import type { Bridge } from "../../src/bridge/bridge.ts";
 import { comparable, datapathLines, fixture, labBridge } from "../trace/helpers.ts";
-import { flowSet, labPacket, type TraceCase } from "../trace/gen.ts";
+import { flowSet, labPacket, packetsFor, type TraceCase } from "../trace/gen.ts";
+import { readFileSync } from "node:fs";
+import { loadScenario } from "../../src/k8s/load.ts";
+import { compileNode } from "../../src/antrea/index.ts";
 
 const SEED = 20240601;
 const LAB_PACKETS = 1500;
 const RANDOM_SETS = 60;
 const PACKETS_PER_SET = 20;
+const ANTREA_PACKETS = 300;
 
 interface Tally {
   compared: number;
@@ -191,5 +195,31 @@ describe("ofproto/trace conformance (real ovs-vswitchd 3.1)", () => {
     report("random flow sets", t);
     expect(t.mismatches, t.firstDiff).toBe(0);
     expect(sets).toBeGreaterThan(RANDOM_SETS / 2);
+  }, 60_000);
+  // Last: it replaces the ports with the seed lab Node's.
+  it("Antrea v0.10 seed lab (worker1, worker2 as the engine compiles them)", async () => {
+    const text = readFileSync(new URL("../../../../content/seed.yaml", import.meta.url), "utf8");
+    const loaded = loadScenario(text, { fileName: "seed.yaml" });
+    if (!loaded.scenario) throw new Error(loaded.errors.map((e) => e.text).join("\n"));
+    const t = newTally();
+    for (const node of ["worker1", "worker2"]) {
+      const c = compileNode(loaded.scenario, node);
+      await ovs.setPorts(c.bridge.ports.map((p) => p.type === "geneve"
+        ? { name: p.name, ofport: p.ofport, type: "geneve" as const, options: { csum: "true" } }
+        : p.type === "internal" ? { name: p.name, ofport: p.ofport, type: "internal" as const, ...(p.mac ? { mac: p.mac } : {}) }
+          : { name: p.name, ofport: p.ofport }));
+      await ovs.ofctl(["del-flows", ovs.bridge]);
+      await ovs.ofctl(["-O", "OpenFlow15", "del-groups", ovs.bridge]);
+      await ovs.ofctl(["del-tlv-map", ovs.bridge]);
+      for (const m of c.tlvMaps) await ovs.ofctl(["add-tlv-map", ovs.bridge, m]);
+      const r = await ovs.replaceFlows(c.flowsText, "OpenFlow13");
+      expect(r.ok, r.stderr).toBe(true);
+      const ports = c.bridge.ports.map((p) => p.ofport);
+      for (const k of fc.sample(packetsFor(c.flowsText, ports), { seed: SEED, numRuns: ANTREA_PACKETS })) {
+        await compare(ovs, c.bridge, k, `seed lab ${node}`, t);
+      }
+    }
+    report("Antrea seed lab", t);
+    expect(t.mismatches, t.firstDiff).toBe(0);
   }, 60_000);
 });

@@ -39,6 +39,8 @@ export function labPacket(inPorts: readonly number[] = [1, 2, 3, 48, 49]): fc.Ar
     ctNext: fc.array(fc.constantFrom(...CT_STATES), { maxLength: 3 }),
     reg: opt(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.constantFrom(1, 2, 0x30, 0x10000, 0xffff)), 6),
     namesFlag: fc.integer({ min: 0, max: 9 }),
+    ct: opt(fc.constantFrom("ct_state=trk", "ct_state=est|trk,ct_zone=65520,ct_mark=0x20", "ct_state=new|trk", "ct_state=inv|trk",
+      "ct_state=est|rpl|trk,ct_nw_proto=6,ct_nw_src=10.222.1.48,ct_nw_dst=10.104.65.133,ct_tp_src=34567,ct_tp_dst=80", "ct_state=est"), 8),
   }).map((r) => {
     const parts: string[] = [];
     if (r.inPort) parts.push(`in_port=${r.inPort}`);
@@ -48,6 +50,7 @@ export function labPacket(inPorts: readonly number[] = [1, 2, 3, 48, 49]): fc.Ar
     }
     parts.push(r.kind);
     if (r.reg) parts.push(`reg${r.reg[0]}=${r.reg[1]}`);
+    if (r.ct && r.kind !== "arp") parts.push(r.ct);
     parts.push(`dl_src=${r.dlSrc}`, `dl_dst=${r.dlDst}`);
     if (r.kind === "arp") {
       parts.push(`arp_op=${r.arpOp}`, `arp_spa=${r.src}`, `arp_tpa=${r.dst}`, `arp_sha=${r.dlSrc}`);
@@ -221,17 +224,20 @@ export function flowSet(): fc.Arbitrary<FlowSet> {
       `table=${c.t},priority=${c.prio},${c.b},actions=conjunction(${c.id},2/2)`,
       `table=${c.t},priority=${c.prio - 10},conj_id=${c.id},ip,actions=${c.action}`,
     ]);
+    const ctResubmit = fc.tuple(fc.constantFrom(...tables), fc.constantFrom(...tables), fc.constantFrom(50, 150)).map(([t, to, p]) =>
+      `table=${t},priority=${p},ct_state=+trk-inv,ip,actions=resubmit(,${to},ct),load:0x1->NXM_NX_REG4[]`);
     const catchAll = (t: number) => fc.boolean().chain((ipOnly) => fc.array(actionArb(t, tables, ipOnly, false, actionSet), { minLength: 1, maxLength: 3 }).map((acts) =>
       `table=${t},priority=${ipOnly ? 1 : 0}${ipOnly ? ",ip" : ""},actions=${orderInstructions(acts)}`));
     return fc.record({
       defaults: fc.tuple(...tables.map((t) => opt(catchAll(t), 4))),
       flows: fc.array(flowArb, { minLength: 3, maxLength: 14 }),
       conjs: fc.array(conj, { maxLength: 2 }),
+      ctr: fc.array(ctResubmit, { maxLength: 1 }),
       cts: fc.array(ctFlow(tables), { maxLength: actionSet ? 0 : 3 }),
       groups: groupSet(!actionSet),
       loop: fc.constantFrom("", "", "", "fanout", "self"),
-    }).map(({ defaults, flows, conjs, cts, loop, groups }) => {
-      const lines = [...flows, ...cts, ...conjs.flat(), ...defaults.filter((d): d is string => d !== undefined)];
+    }).map(({ defaults, flows, conjs, cts, ctr, loop, groups }) => {
+      const lines = [...flows, ...cts, ...ctr, ...conjs.flat(), ...defaults.filter((d): d is string => d !== undefined)];
       if (loop === "self") lines.push(`table=${tables[tables.length - 1]},priority=1,actions=resubmit(,${tables[0]})`);
       if (loop === "fanout") {
         lines.push(`table=0,priority=1,actions=resubmit(,1),resubmit(,1)`);
@@ -303,4 +309,43 @@ export function groupSet(dpHash = true): fc.Arbitrary<string> {
 /** Packets for a random flow set: generic, with registers sometimes preset. */
 export function genericPacket(): fc.Arbitrary<TraceCase> {
   return labPacket().map((c) => c);
+}
+
+/**
+ * Packets for an arbitrary flow set: addresses, MACs, ports and L4 ports
+ * are taken from the flows themselves, so that packets hit their matches.
+ */
+export function packetsFor(flowsText: string, inPorts: readonly number[]): fc.Arbitrary<TraceCase> {
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
+  const ips = uniq([...flowsText.matchAll(/(?:nw_src|nw_dst|arp_spa|arp_tpa|ip_src|ip_dst)=(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?/g)]
+    .map((m) => m[1]!).concat(["10.0.0.1", "8.8.8.8"]));
+  const hexIps = [...flowsText.matchAll(/load:0x([0-9a-f]{7,8})->NXM_(?:OF_IP|NX_TUN_IPV4|OF_ARP)_\w+\[\]/g)].map((m) => {
+    const n = parseInt(m[1]!, 16);
+    return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  });
+  const allIps = uniq([...ips, ...hexIps]);
+  const macs = uniq([...flowsText.matchAll(/([0-9a-f]{2}(?::[0-9a-f]{2}){5})/g)].map((m) => m[1]!).concat(["ff:ff:ff:ff:ff:ff"]));
+  const l4 = uniq([...flowsText.matchAll(/tp_dst=(\d+)/g)].map((m) => Number(m[1])).concat([80, 53, 34567]));
+  const ip = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...allIps) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...allIps), fc.integer({ min: 1, max: 254 })).map(([a, b]) => a.replace(/\d+$/, String(b))) });
+  return fc.record({
+    inPort: fc.constantFrom(...inPorts), kind: fc.constantFrom("tcp", "tcp", "udp", "icmp", "arp", "ip"),
+    dlSrc: fc.constantFrom(...macs), dlDst: fc.constantFrom(...macs), src: ip, dst: ip,
+    sport: fc.constantFrom(...l4, 40000), dport: fc.constantFrom(...l4), ttl: fc.constantFrom(1, 63, 64),
+    flags: fc.constantFrom("syn", "ack", "syn|ack", "0"), arpOp: fc.constantFrom(1, 2),
+    ctNext: fc.array(fc.constantFrom("trk,new", "trk,est", "trk,est,rpl", "trk,inv", "trk,rel"), { maxLength: 3 }),
+    tun: fc.constantFrom(...allIps), names: fc.integer({ min: 0, max: 9 }),
+  }).map((r) => {
+    const p: string[] = [`in_port=${r.inPort}`];
+    if (r.inPort === 1) p.push(`tun_src=${r.tun}`, `tun_dst=${allIps[0]}`);
+    p.push(r.kind, `dl_src=${r.dlSrc}`, `dl_dst=${r.dlDst}`);
+    if (r.kind === "arp") p.push(`arp_op=${r.arpOp}`, `arp_spa=${r.src}`, `arp_tpa=${r.dst}`, `arp_sha=${r.dlSrc}`);
+    else {
+      p.push(`nw_src=${r.src}`, `nw_dst=${r.dst}`, `nw_ttl=${r.ttl}`);
+      if (r.kind === "tcp") p.push(`tp_src=${r.sport}`, `tp_dst=${r.dport}`, `tcp_flags=${r.flags}`);
+      if (r.kind === "udp") p.push(`udp_src=${r.sport}`, `udp_dst=${r.dport}`);
+      if (r.kind === "icmp") p.push("icmp_type=8", "icmp_code=0");
+    }
+    return { flow: p.join(","), ctNext: r.ctNext, names: r.names === 0 };
+  });
 }
