@@ -2,7 +2,8 @@
  * Every engine import of the site goes through this file, so the site
  * depends on one list of engine functions. All come from the package's entry
  * point except dump-flows with its filter parser, the OVS command-line
- * emulation and the cluster simulation (Cluster, traceCluster), which the
+ * emulation, the simulated shell (ShellSession) and the cluster simulation
+ * (Cluster, traceCluster), which the
  * engine does not export yet; those are imported from their modules until
  * its index.ts does.
  */
@@ -47,12 +48,13 @@ export {
   ovsAppctl,
   type OvsHost,
   type CommandResult,
-} from "../../packages/engine/src/shell/ovs-tools.ts";
-export { Cluster } from "../../packages/engine/src/cluster/cluster.ts";
+} from "../../packages/engine/src/shell/index.ts";
 export {
+  Cluster,
   traceCluster,
   type ClusterTraceResult,
   type Hop as ClusterHop,
   type OvsHop as ClusterOvsHop,
   type PathResult as ClusterPathResult,
-} from "../../packages/engine/src/cluster/trace.ts";
+} from "../../packages/engine/src/cluster/index.ts";
+export { ShellSession, promptOf } from "../../packages/engine/src/shell/index.ts";

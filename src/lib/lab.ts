@@ -13,7 +13,8 @@ import {
   ANTREA_V010_TABLE_NAMES, Bridge, compileNode, dumpFlows, keyOf, loadScenario, localPods, OfpError, ovsAppctl,
   ovsOfctl, ovsVsctl, parseDumpFilter, parseFlowFile, pipelineFamily, traceText,
 } from "./engine.ts";
-import type { CommandResult, OvsHost, Port, Scenario } from "./engine.ts";
+import { Cluster, promptOf, ShellSession } from "./engine.ts";
+import type { OvsHost, Port, Scenario } from "./engine.ts";
 import { pipelineGraph } from "./pipeline-graph.ts";
 import { layoutPipeline, type PipelineLayout } from "./pipeline-layout.ts";
 import { layoutTopology, type TopologyInput, type TopologyLayout } from "./topology-layout.ts";
@@ -40,14 +41,22 @@ export interface LabWorld {
   bridge(node: string): Bridge;
   /** The OVS version the Node runs ("2.14.0"). */
   ovsVersion(node: string): string;
-  /** The Node's login prompt, e.g. `vmware@worker1:~$`. */
+  /** The prompt of the shell a flow dump is typed in on this Node (the antrea-ovs container's, in the seed lab). */
   prompt(node: string): string;
+  /** A fresh terminal session on the Node: commands run in order, and share its state. */
+  session(node: string): LabSession;
   /** Antrea's name for a table, when the engine knows it. */
   tableName?(table: number): string | undefined;
   /** Nodes, Pods and ports for the topology diagram. */
   topology?(): TopologyInput;
   /** The scenario the bridges were compiled from (needed to trace between Pods and Services). */
   readonly scenario?: Scenario;
+}
+
+/** A terminal: each line runs at the current prompt, which the command may change (`kubectl exec -it … -- bash`). */
+export interface LabSession {
+  readonly prompt: string;
+  run(line: string): { readonly stdout: string; readonly stderr: string; readonly code: number };
 }
 
 export interface FlowsFixtureNode {
@@ -77,11 +86,36 @@ export function worldFromFlows(nodes: Readonly<Record<string, FlowsFixtureNode>>
     if (!b) throw new LabError(`unknown Node "${node}"; the Nodes are ${known.join(", ")}`);
     return b;
   };
+  const prompt = (node: string): string => `${nodes[node]?.user ?? "vmware"}@${node}:~$`;
   return {
     nodes: known,
     bridge: get,
     ovsVersion: (node) => get(node).ovsVersion,
-    prompt: (node) => `${nodes[node]?.user ?? "vmware"}@${node}:~$`,
+    prompt,
+    session: (node) => {
+      const bridge = get(node);
+      const host: OvsHost = {
+        bridges: new Map([[bridge.name, bridge]]),
+        uuid: bridge.uuid,
+        ovsVersion: bridge.ovsVersion,
+        tty: true,
+        trace: (req) =>
+          traceText(req.bridge, req.flow, { ctNext: req.ctNext, names: req.names, ovs: bridge.ovsVersion.startsWith("2.") ? "2.14" : "3.1" }),
+      };
+      // Only the OVS tools: this world has bridges, not hosts.
+      return {
+        prompt: prompt(node),
+        run: (line) => {
+          const argv = splitCommandLine(line);
+          if (typeof argv === "string") return { stdout: "", stderr: `${argv}\n`, code: 2 };
+          const [tool, ...args] = argv;
+          if (tool === "ovs-ofctl") return ovsOfctl(args, host);
+          if (tool === "ovs-vsctl") return ovsVsctl(args, host);
+          if (tool === "ovs-appctl") return ovsAppctl(args, host);
+          return { stdout: "", stderr: `${tool ?? ""}: command not found (this lab runs only the OVS tools)\n`, code: 127 };
+        },
+      };
+    },
     ...(topology ? { topology: () => topology } : {}),
   };
 }
@@ -121,8 +155,18 @@ export function scenarioWorld(scenario: Scenario): LabWorld {
     scenario,
     bridge,
     ovsVersion: () => scenario.cluster.ovs.version,
-    // The seed lab's captures were taken as user vmware on each Node.
-    prompt: (node) => `vmware@${node}:~$`,
+    // Flow dumps are typed in the antrea-ovs container of the Node's antrea-agent Pod.
+    prompt: (node) => {
+      bridge(node);
+      const n = scenario.nodes.find((x) => x.name === node)!;
+      const agent = scenario.pods.find((p) => p.metadata.namespace === "kube-system" && p.metadata.name === n.agentPod);
+      return agent ? promptOf({ kind: "container", pod: agent, container: "antrea-ovs", tty: true }) : `root@${node}:/#`;
+    },
+    // A fresh cluster per session, so no block sees another's state.
+    session: (node) => {
+      if (!known.includes(node)) throw new LabError(`unknown Node "${node}"; the Nodes are ${known.join(", ")}`);
+      return new ShellSession(new Cluster(scenario), node);
+    },
     tableName: (t) =>
       pipelineFamily(scenario.cluster.antrea.version) === "v0.10" ? ANTREA_V010_TABLE_NAMES[t]?.name : undefined,
     topology: () => ({
@@ -297,10 +341,11 @@ export interface Lab {
 
 const OF_VERSION_FLAG: Readonly<Record<string, string>> = { OpenFlow10: "", OpenFlow13: "-O OpenFlow13 " };
 
-function outputLang(argv: readonly string[]): LabLang {
-  const tool = argv[0];
-  if (tool === "ovs-ofctl" && argv.includes("dump-flows")) return "ovs-flows";
-  if (tool === "ovs-appctl" && argv.includes("ofproto/trace")) return "ovs-trace";
+/** The grammar for a command's output, from the command line (`… -- ovs-ofctl dump-flows …` too). */
+function outputLang(line: string): LabLang {
+  const words = line.split(/\s+/);
+  if (words.includes("ovs-ofctl") && words.includes("dump-flows")) return "ovs-flows";
+  if (words.includes("ovs-appctl") && words.includes("ofproto/trace")) return "ovs-trace";
   return "text";
 }
 
@@ -326,49 +371,20 @@ export function createLab(makeWorld: () => LabWorld): Lab {
   let cachedWorld: LabWorld | undefined;
   const world = (): LabWorld => (cachedWorld ??= makeWorld());
 
-  const host = (node: string): OvsHost => {
-    const bridge = world().bridge(node);
-    const ovsVersion = world().ovsVersion(node);
-    return {
-      bridges: new Map([[bridge.name, bridge]]),
-      uuid: bridge.uuid,
-      ovsVersion,
-      // The seed lab runs the OVS tools through `kubectl exec -it`, so they
-      // see a terminal and show port names.
-      tty: true,
-      trace: (req) =>
-        traceText(req.bridge, req.flow, {
-          ctNext: req.ctNext,
-          names: req.names,
-          ovs: ovsVersion.startsWith("2.") ? "2.14" : "3.1",
-        }),
-    };
-  };
-
-  const run = (node: string, line: string): ShellStep => {
-    const argv = splitCommandLine(line);
-    if (typeof argv === "string") throw new LabError(`${argv}: ${line}`);
-    const [tool, ...args] = argv;
-    let r: CommandResult;
-    if (tool === "ovs-ofctl") r = ovsOfctl(args, host(node));
-    else if (tool === "ovs-vsctl") r = ovsVsctl(args, host(node));
-    else if (tool === "ovs-appctl") r = ovsAppctl(args, host(node));
-    else {
-      throw new LabError(
-        `the simulated shell on ${node} cannot run "${tool ?? ""}" yet; it runs ovs-ofctl, ovs-vsctl and ovs-appctl`,
-      );
-    }
-    if (r.code !== 0) {
-      throw new LabError(`"${line}" failed on ${node} (exit status ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
-    }
-    return { prompt: world().prompt(node), command: line, stdout: r.stdout, stderr: r.stderr, code: r.code, lang: outputLang(argv) };
-  };
-
   const shell = memo(
     ({ on, commands }: { on: string; commands: readonly string[] }): ShellView => {
       if (commands.length === 0) throw new LabError("a shell block needs at least one command");
-      world().bridge(on); // an unknown Node fails here, before any command runs
-      return { node: on, steps: commands.map((c) => run(on, c)) };
+      const session = world().session(on);
+      const steps = commands.map((line): ShellStep => {
+        const prompt = session.prompt;
+        const r = session.run(line);
+        if (r.code !== 0) {
+          const why = (r.stderr.trim() || r.stdout.trim()).replace(/\s*\n\s*/g, " ");
+          throw new LabError(`"${line}" failed at ${prompt} (exit status ${r.code}): ${why}`);
+        }
+        return { prompt, command: line, stdout: r.stdout, stderr: r.stderr, code: r.code, lang: outputLang(line) };
+      });
+      return { node: on, steps };
     },
     (a) => JSON.stringify([a.on, a.commands]),
   );

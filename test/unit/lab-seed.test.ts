@@ -13,6 +13,7 @@ describe("seed lab", () => {
   it("dumps a table of a compiled Node with port names, as the seed's command does", () => {
     const v = lab.flows({ node: "worker1", table: "0" });
     expect(v.command).toBe("ovs-ofctl dump-flows br-int table=0 --no-stats");
+    expect(v.prompt).toBe("root@worker1:/#");
     expect(v.tableName).toBe("Classification");
     expect(v.text).toContain('in_port="antrea-tun0"');
     expect(v.text).toContain('in_port="frontend-a3ba2f"');
@@ -79,10 +80,22 @@ describe("seed lab", () => {
     expect(v.layout.tunnels.filter((t) => t.lit).map((t) => [t.a, t.b].sort().join("|"))).toEqual(["worker1|worker2"]);
   });
 
-  it("runs ofproto/trace in the simulated shell", () => {
-    const v = lab.shell("worker1", ["ovs-appctl ofproto/trace br-int in_port=49,tcp,nw_dst=10.96.0.10,tp_dst=53"]);
-    expect(v.steps[0]!.lang).toBe("ovs-trace");
-    expect(v.steps[0]!.stdout).toMatch(/^Flow: tcp,in_port=49,/);
+  it("runs a session in the engine's simulated shell, prompts and all", () => {
+    const v = lab.shell("master", [
+      "kubectl get pods -o wide",
+      "kubectl exec -n kube-system -it antrea-agent-f76q2 -c antrea-ovs -- bash",
+      "ovs-appctl ofproto/trace br-int in_port=49,tcp,nw_dst=10.96.0.10,tp_dst=53",
+      "exit",
+    ]);
+    expect(v.steps.map((s) => s.prompt)).toEqual(["vmware@master:~$", "vmware@master:~$", "root@worker1:/#", "root@worker1:/#"]);
+    expect(v.steps[0]!.stdout).toContain("frontend");
+    expect(v.steps[2]!.lang).toBe("ovs-trace");
+    expect(v.steps[2]!.stdout).toMatch(/^Flow: tcp,in_port=49,/);
+  });
+
+  it("fails on a command the Node's shell rejects, with its message", () => {
+    expect(() => lab.shell("worker1", ["ovs-ofctl show br-int"])).toThrow(/failed at vmware@worker1:~\$ \(exit status 127\): Command 'ovs-ofctl' not found/);
+    expect(() => lab.shell("worker9", ["ls"])).toThrow(/unknown Node "worker9"/);
   });
 
   it("reports what it cannot trace in the author's terms", () => {
