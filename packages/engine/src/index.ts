@@ -25,3 +25,7 @@ export {
   T as AntreaV010Tables, TABLE_NAMES as ANTREA_V010_TABLE_NAMES, pipelineTables as antreaV010PipelineTables,
   type Variant as AntreaV010Variant, type TableDef as AntreaTableDef,
 } from "./antrea/v0.10/pipeline.ts";
+export { dumpFlows, parseDumpFilter, type DumpOptions as DumpFlowsOptions, type DumpFilter } from "./render/dump.ts";
+export { ofctlShow, vsctlShow } from "./render/show.ts";
+export * from "./shell/index.ts";
+export * from "./cluster/index.ts";
