@@ -514,6 +514,7 @@ function buildNodes(
         ...(br.portOrder ? { portOrder: br.portOrder as string[] } : {}),
       },
       agentPod: (r.agentPod as string | undefined) ?? `antrea-agent-${derivedNameSuffix(seed, "antrea-agent", name)}`,
+      ...(r.neighborOrder ? { neighborOrder: r.neighborOrder as string[] } : {}),
       kubeProxyPod: (r.kubeProxyPod as string | undefined) ?? `kube-proxy-${derivedNameSuffix(seed, "kube-proxy", name)}`,
       source: L.pos(P.value(p)),
     });

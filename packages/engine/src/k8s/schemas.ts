@@ -116,7 +116,7 @@ const clusterNode = S.object("ovs-lab.v1alpha1.Node", {
   bridge: S.object("ovs-lab.v1alpha1.Bridge", {
     uuid: str, dpid: str, tunnelMAC: str, portOrder: S.array(str),
   }),
-  agentPod: str, kubeProxyPod: str,
+  agentPod: str, kubeProxyPod: str, neighborOrder: S.array(str),
 }, ["name", "ip"]);
 
 const podPin = S.object("ovs-lab.v1alpha1.PodPin", {

@@ -95,6 +95,8 @@ export interface ClusterNode {
   readonly bridge: BridgeIdentity;
   readonly agentPod: string;
   readonly kubeProxyPod: string;
+  /** The order `arp -a` lists neighbour entries in (the kernel's hash order), by IP. */
+  readonly neighborOrder?: readonly string[];
   readonly source: SourcePos;
 }
 
