@@ -242,6 +242,12 @@ function switchError(flow: Flow, v: OfVersion, ctx: FlowParseContext): string | 
     if (f.prereq !== "ct_valid" || readField(m.masks, f) === 0n) continue;
     if (!prereqsOk(f.prereq, m)) return "OFPBMC_BAD_PREREQ";
   }
+  // In OXM, vlan_pcp goes out next to a non-zero vlan_vid and needs its CFI bit.
+  if (v >= 12) {
+    const tci = m.values[SLOT_INDEX.vlan_tci]!, mask = m.masks[SLOT_INDEX.vlan_tci]!;
+    const vid = tci & mask & 0x1fffn;
+    if (vid && mask & 0xe000n && !(vid & 0x1000n)) return "OFPBMC_BAD_PREREQ";
+  }
   // Action decoding. OpenFlow 1.0 has no code for a bad instruction order.
   const err = actionsSwitchError(flow.actions, v, ctx);
   if (err) return err;
