@@ -7,7 +7,7 @@ import {
   allOnes, fieldByName, FIELDS, wholeMask, ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLSM, ETH_TYPE_RARP,
   type FieldDef,
 } from "./fields.ts";
-import { keyValues } from "./kv.ts";
+import { keyValues, type KeyValue } from "./kv.ts";
 import {
   emptyMatch, formatMatch, normalizeMatch, readField, setEthernetPacketType, setMatchField, SLOT_INDEX, type Match,
 } from "./match.ts";
@@ -137,7 +137,14 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
   let badMatchValue = false;
   let cookie = 0n, table = 0, priority = 32768, idleTimeout = 0, hardTimeout = 0, importance = 0;
   const flags: { -readonly [K in keyof FlowFlags]: FlowFlags[K] } = {};
-  for (const kv of keyValues(matchText)) {
+  let items: KeyValue[];
+  try {
+    items = keyValues(matchText);
+  } catch (e) {
+    if (e instanceof OfpError && e.position) throw new OfpError(e.message, at(e.position.column - 1, e.position.length), text);
+    throw e;
+  }
+  for (const kv of items) {
     try {
       const proto = PROTOCOLS[kv.key];
       if (proto) {

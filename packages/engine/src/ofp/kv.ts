@@ -4,7 +4,7 @@
  * an item is `key`, `key=value`, `key:value` or `key(value)`, and a value may
  * hold nested parentheses.
  */
-import { fail } from "./errors.ts";
+import { OfpError } from "./errors.ts";
 
 export interface KeyValue {
   readonly key: string;
@@ -63,7 +63,9 @@ export function keyValues(text: string): KeyValue[] {
         else if (c === 41 && --depth === 0) break;
         i++;
       }
-      if (depth !== 0) fail(`${text.slice(start)}: unbalanced parentheses`);
+      if (depth !== 0) {
+        throw new OfpError(`${text.slice(start)}: unbalanced parentheses`, { line: 1, column: start + 1, length: n - start });
+      }
       const value = text.slice(valueStart, i);
       i++;
       out.push({ key, value, start, valueStart, end: i });
