@@ -29,3 +29,4 @@ export { dumpFlows, parseDumpFilter, type DumpOptions as DumpFlowsOptions, type 
 export { ofctlShow, vsctlShow } from "./render/show.ts";
 export * from "./shell/index.ts";
 export * from "./cluster/index.ts";
+export { LIMITS, formatBytes } from "./limits.ts";

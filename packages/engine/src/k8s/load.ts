@@ -3,6 +3,7 @@
  * `ovs-lab/v1alpha1` Cluster document → an immutable Scenario, or the list
  * of every problem found, each with file, line and column.
  */
+import { LIMITS, formatBytes, utf8Length } from "../limits.ts";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from "yaml";
 import { Positions, Reporter, SchemaReader, spanOf, type Span } from "./reader.ts";
 import { SCHEMAS } from "./schemas.ts";
@@ -168,6 +169,11 @@ function scalarItems(map: YAMLMap): Node[] | undefined {
 
 export function loadScenario(text: string, options: LoadOptions = {}): LoadResult {
   const file = options.fileName ?? "scenario.yaml";
+  const size = utf8Length(text);
+  if (size > LIMITS.scenarioBytes) {
+    const message = `the scenario is ${size} bytes, over the limit of ${formatBytes(LIMITS.scenarioBytes)}; nothing was loaded`;
+    return { errors: [{ message, file, line: 1, column: 1, text: `${file}:1:1: ${message}` }] };
+  }
   const lines = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const docs = Array.isArray(parsed) ? parsed : [];

@@ -6,6 +6,7 @@
  * parsed as bash parses them (quoting, expansions, pipelines, lists,
  * redirections), and every command prints what the real tool prints.
  */
+import { LIMITS, formatBytes, utf8Length } from "../limits.ts";
 import type { Cluster } from "../cluster/cluster.ts";
 import { ashParseError, bashParseError, parseCommandLine, type AndOr, type Pipeline, type SimpleCommand } from "./parse.ts";
 import { containerCommands, containerKind, execNotFound, hasShell, type ContainerKind } from "./containers.ts";
@@ -98,6 +99,12 @@ export class ShellSession {
 
   /** Runs one command line typed at the current prompt. */
   run(line: string): ShellResult {
+    if (utf8Length(line) > LIMITS.shellLineBytes) {
+      // bash would take it; the simulator states its own limit instead of slowing the page down.
+      this.lastCode = 2;
+      const stderr = `-bash: command line longer than ${formatBytes(LIMITS.shellLineBytes)}: not run by the simulator\n`;
+      return { stdout: "", stderr, code: 2, prompt: this.prompt };
+    }
     const r = this.runLine(this.context, line, "");
     this.lastCode = r.code;
     return { ...r, prompt: this.prompt };
