@@ -1,0 +1,195 @@
+/**
+ * LabState in a URL: `encodeState` gives a token for a URL fragment
+ * (`#lab=TOKEN`), `decodeState` restores the state exactly. The token is
+ * `1.` (the format version) followed by the base64url (no padding) of the
+ * state's JSON compressed with deflate-raw, using the platform's
+ * CompressionStream (browsers, workers and Node 18+): no dependency.
+ *
+ * Parts equal to the authored state are left out of the token (a page's
+ * share link with only a moved Pod stays short), so decoding needs the same
+ * authored state. Decoding never throws: it returns a typed error.
+ */
+import { normalizeState, stateShapeProblem, STATE_VERSION, type LabState } from "./state.ts";
+
+export const URL_FORMAT_VERSION = 1;
+
+export type UrlStateErrorCode =
+  /** The token does not start with a known format version (`1.`). */
+  | "unsupported-version"
+  /** Characters outside base64url, or a length base64 cannot have. */
+  | "bad-base64"
+  /** The bytes do not inflate (truncated or altered link). */
+  | "bad-compression"
+  /** The inflated text is not JSON. */
+  | "bad-json"
+  /** The JSON is not a state (missing or mistyped fields). */
+  | "bad-state"
+  /** The platform has no CompressionStream/DecompressionStream. */
+  | "unsupported-platform";
+
+export interface UrlStateError {
+  readonly code: UrlStateErrorCode;
+  /** A sentence for the reader ("This link is damaged: …"). */
+  readonly message: string;
+}
+
+export type DecodeResult = { readonly ok: true; readonly state: LabState } | { readonly ok: false; readonly error: UrlStateError };
+
+/** What goes into the token: the state's parts that differ from the authored state. */
+export interface Packed {
+  v: number;
+  s?: string;
+  f?: Record<string, string>;
+  d?: { id: string; name: string; text: string }[];
+  t?: LabState["traces"];
+  o?: Record<string, string>;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+export function base64urlEncode(bytes: Uint8Array): string {
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + B64[(n >>> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]!;
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += B64[n >>> 18]! + B64[(n >>> 12) & 63]! + B64[(n >>> 6) & 63]!;
+  }
+  return out;
+}
+
+/** The bytes of a base64url text (no padding), or undefined when it is not one. */
+export function base64urlDecode(text: string): Uint8Array | undefined {
+  if (text.length % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let o = 0, acc = 0, bits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c]! : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  // Leftover bits must be zero in a canonical encoding.
+  if (bits > 0 && (acc & ((1 << bits) - 1)) !== 0) return undefined;
+  return out.subarray(0, o);
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  // Write and close without awaiting: the readable side must be drained concurrently.
+  const done = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
+  done.catch(() => undefined);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.readable.getReader();
+  for (;;) {
+    const { value, done: end } = await reader.read();
+    if (end) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await done;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function hasStreams(): boolean {
+  return typeof CompressionStream === "function" && typeof DecompressionStream === "function";
+}
+
+/** The parts of `state` that differ from `authored`, as a small JSON-able object (for URLs and storage). */
+export function packState(state: LabState, authored: LabState): Packed {
+  const p: Packed = { v: STATE_VERSION };
+  if (state.scenarioText !== authored.scenarioText) p.s = state.scenarioText;
+  if (JSON.stringify(state.flowOverrides) !== JSON.stringify(authored.flowOverrides)) p.f = { ...state.flowOverrides };
+  if (JSON.stringify(state.pastedDumps) !== JSON.stringify(authored.pastedDumps)) p.d = state.pastedDumps.map((d) => ({ ...d }));
+  if (JSON.stringify(state.traces) !== JSON.stringify(authored.traces)) p.t = state.traces;
+  if (JSON.stringify(state.options) !== JSON.stringify(authored.options)) p.o = { ...state.options };
+  return p;
+}
+
+/** The URL token of a state (see the module comment). Rejects only where the platform lacks CompressionStream. */
+export async function encodeState(state: LabState, authored: LabState): Promise<string> {
+  if (!hasStreams()) throw new Error("this browser cannot compress (no CompressionStream)");
+  const json = JSON.stringify(packState(state, authored));
+  const bytes = await pipe(new TextEncoder().encode(json), new CompressionStream("deflate-raw"));
+  return `${URL_FORMAT_VERSION}.${base64urlEncode(bytes)}`;
+}
+
+const fail = (code: UrlStateErrorCode, message: string): DecodeResult => ({ ok: false, error: { code, message } });
+
+/** The state a token holds, on top of the authored state; never throws. */
+export async function decodeState(token: string, authored: LabState): Promise<DecodeResult> {
+  try {
+    const m = /^(\d+)\.([\s\S]*)$/.exec(token);
+    if (!m || Number(m[1]) !== URL_FORMAT_VERSION) {
+      return fail("unsupported-version", `This link's lab state has a format this page does not know (${m ? `version ${m[1]}` : "no version"}).`);
+    }
+    if (!hasStreams()) return fail("unsupported-platform", "This browser cannot decompress the link's lab state (no DecompressionStream).");
+    const bytes = base64urlDecode(m[2]!);
+    if (!bytes) return fail("bad-base64", "This link's lab state is damaged: it is not base64url text.");
+    let inflated: Uint8Array;
+    try {
+      inflated = await pipe(bytes, new DecompressionStream("deflate-raw"));
+    } catch {
+      return fail("bad-compression", "This link's lab state is damaged: it does not decompress (the link may be cut short).");
+    }
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(inflated);
+    } catch {
+      return fail("bad-json", "This link's lab state is damaged: it is not UTF-8 text.");
+    }
+    let packed: unknown;
+    try {
+      packed = JSON.parse(text);
+    } catch {
+      return fail("bad-json", "This link's lab state is damaged: it is not JSON.");
+    }
+    const r = unpackState(packed, authored);
+    if (!r.ok) return fail(r.code, `This link's lab state ${r.message}.`);
+    return { ok: true, state: r.state };
+  } catch (e) {
+    return fail("bad-state", `This link's lab state cannot be read: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+}
+
+/** The state a packed object (packState's output, read back from JSON) describes; a problem otherwise. */
+export function unpackState(
+  packed: unknown,
+  authored: LabState,
+): { ok: true; state: LabState } | { ok: false; code: "bad-state" | "unsupported-version"; message: string } {
+  if (!packed || typeof packed !== "object" || Array.isArray(packed)) return { ok: false, code: "bad-state", message: "is not an object" };
+  const p = packed as Record<string, unknown>;
+  if (p.v !== STATE_VERSION) return { ok: false, code: "unsupported-version", message: `has version ${JSON.stringify(p.v)}; this page reads version ${STATE_VERSION}` };
+  const candidate = {
+    version: STATE_VERSION,
+    scenarioText: p.s ?? authored.scenarioText,
+    flowOverrides: p.f ?? authored.flowOverrides,
+    pastedDumps: p.d ?? authored.pastedDumps,
+    traces: p.t ?? authored.traces,
+    options: p.o ?? authored.options,
+  };
+  const problem = stateShapeProblem(candidate);
+  if (problem) return { ok: false, code: "bad-state", message: `is not valid: ${problem}` };
+  return { ok: true, state: normalizeState(candidate as LabState) };
+}
