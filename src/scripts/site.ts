@@ -49,6 +49,26 @@ function setupSidebarToggle(): void {
   });
 }
 
+/**
+ * The main pages refuse to be framed (clickjacking): a page inside a frame
+ * hides itself. Only /embed/… pages, which do not load this script, may be
+ * framed. A <meta> policy cannot say frame-ancestors, so a real deployment
+ * should also send `X-Frame-Options: DENY` and `frame-ancestors 'none'` for
+ * every path but /embed/* (public/_headers has these rules).
+ */
+function refuseFraming(): void {
+  let framed: boolean;
+  try {
+    framed = window.top !== window.self;
+  } catch {
+    framed = true;
+  }
+  if (!framed) return;
+  root.setAttribute("data-framed", "");
+  root.style.setProperty("display", "none", "important");
+}
+
+refuseFraming();
 setupThemeToggle();
 setupSidebarToggle();
 setupSearch();
