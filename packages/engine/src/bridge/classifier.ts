@@ -137,11 +137,23 @@ export class FlowTable {
     this.count--;
     if (st.rules.length === 0) {
       this.bySignature.delete(st.signature);
-      this.subtables = this.subtables.filter((s) => s !== st);
+      this.removeSubtable(st);
     } else {
       this.updatePriority(st);
     }
     return true;
+  }
+
+  /**
+   * OVS's `pvector_remove`: the last subtable takes the removed one's slot,
+   * then the vector is sorted again (stably) by priority. So removing a
+   * subtable can move the last one ahead of others of its priority.
+   */
+  private removeSubtable(st: Subtable): void {
+    const i = this.subtables.indexOf(st);
+    const last = this.subtables.pop()!;
+    if (last !== st) this.subtables[i] = last;
+    this.subtables.sort((a, b) => b.maxPriority - a.maxPriority);
   }
 
   private updatePriority(st: Subtable): void {

@@ -146,9 +146,9 @@ function parseSetField(arg: string, ctx: ActionParseContext): Action {
   const f = fieldByName(key);
   if (!f) fail(`${key} is not a valid OXM field name`);
   if (!f.writable) fail(`${key} is read-only`);
-  const { value, mask } = parseFieldValue(f, valueText, ctx.ports);
+  const { value, mask, whole } = parseFieldValue(f, valueText, ctx.ports);
   if (value & ~f.validMask) fail(`${valueText} is not a valid value for field ${key}`);
-  return { type: "set_field", field: f, value: value & allOnes(f.bits), mask: mask === allOnes(f.bits) ? wholeMask(f) : mask, raw: "set_field" };
+  return { type: "set_field", field: f, value: value & allOnes(f.bits), mask: whole ? wholeMask(f) : mask, raw: "set_field" };
 }
 
 /** The legacy OpenFlow 1.0 set actions (`mod_dl_src:MAC`, `mod_nw_tos:TOS`, …). */

@@ -206,7 +206,7 @@ const SPECS: FieldSpec[] = [
   { name: "ipv6_label", nxm: "NXM_NX_IPV6_LABEL", oxm: "OXM_OF_IPV6_FLABEL", slot: "ipv6_label", bytes: 4, format: "hex", prereq: "ipv6", matchChecked: true },
   { name: "nw_proto", aliases: ["ip_proto"], nxm: "NXM_OF_IP_PROTO", oxm: "OXM_OF_IP_PROTO", slot: "nw_proto", format: "dec", prereq: "ip_any", maskable: false, writable: false, of10: "exact" },
   { name: "nw_tos", nxm: "NXM_OF_IP_TOS", slot: "nw_tos", ofs: 0, bits: 8, format: "dec", prereq: "ip_any", maskable: false, legacyAction: "mod_nw_tos", validMask: 0xfcn, matchMask: 0xfcn, of10: "exact" },
-  { name: "ip_dscp", nxm: "OXM_OF_IP_DSCP", slot: "nw_tos", ofs: 2, bits: 6, bytes: 1, format: "dec", prereq: "ip_any", maskable: false },
+  { name: "ip_dscp", nxm: "OXM_OF_IP_DSCP", slot: "nw_tos", ofs: 2, bits: 6, bytes: 1, format: "dec", prereq: "ip_any", maskable: false, of10: "exact" },
   { name: "nw_ecn", aliases: ["ip_ecn"], nxm: "NXM_NX_IP_ECN", oxm: "OXM_OF_IP_ECN", slot: "nw_tos", ofs: 0, bits: 2, bytes: 1, format: "dec", prereq: "ip_any", maskable: false, legacyAction: "mod_nw_ecn" },
   { name: "nw_ttl", nxm: "NXM_NX_IP_TTL", slot: "nw_ttl", format: "dec", prereq: "ip_any", maskable: false, legacyAction: "mod_nw_ttl" },
   { name: "ip_frag", aliases: ["nw_frag"], nxm: "NXM_NX_IP_FRAG", slot: "nw_frag", bits: 2, bytes: 1, format: "frag", prereq: "ip_any", writable: false },

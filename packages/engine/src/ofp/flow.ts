@@ -207,6 +207,8 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
     }
   }
   normalizeMatch(m);
+  // `ofputil_usable_protocols`: plain OpenFlow 1.0 has no IPv6.
+  if (m.masks[SLOT_INDEX.dl_type] && m.values[SLOT_INDEX.dl_type] === ETH_TYPE_IPV6) usable &= P_NXM_OXM_ANY;
 
   const actionsAt = () => at(actionsOffset, actionsText.length);
   let parsed: ParsedActions;
@@ -249,12 +251,14 @@ function switchError(flow: Flow, v: OfVersion, ctx: FlowParseContext): string | 
     if (f.prereq !== "ct_valid" || readField(m.masks, f) === 0n) continue;
     if (!prereqsOk(f.prereq, m)) return "OFPBMC_BAD_PREREQ";
   }
-  // In OXM, vlan_pcp goes out next to a non-zero vlan_vid and needs its CFI bit.
-  if (v >= 12) {
-    const tci = m.values[SLOT_INDEX.vlan_tci]!, mask = m.masks[SLOT_INDEX.vlan_tci]!;
-    const vid = tci & mask & 0x1fffn;
-    if (vid && mask & 0xe000n && !(vid & 0x1000n)) return "OFPBMC_BAD_PREREQ";
-  }
+  if (m.masks[SLOT_INDEX.ipv6_label] && m.values[SLOT_INDEX.dl_type] === ETH_TYPE_IP) return "OFPBMC_BAD_PREREQ";
+  // TCP/UDP/SCTP ports and flags need a packet that is not a later fragment
+  // (nw_frag goes out before them, so the switch sees it first).
+  const proto = m.values[SLOT_INDEX.nw_proto]!;
+  const l4 = proto === 6n || proto === 17n || proto === 132n;
+  const l4Fields = m.masks[SLOT_INDEX.tp_src] || m.masks[SLOT_INDEX.tp_dst] || (proto === 6n && m.masks[SLOT_INDEX.tcp_flags]);
+  if (l4 && l4Fields && m.values[SLOT_INDEX.nw_frag]! & 2n) return "OFPBMC_BAD_PREREQ";
+  if (v >= 12 && oxmVlanPcpWithoutVlan(m)) return "OFPBMC_BAD_PREREQ";
   // Action decoding. OpenFlow 1.0 has no code for a bad instruction order.
   const err = actionsSwitchError(flow.actions, v, ctx);
   if (err) return err;
@@ -372,8 +376,32 @@ function oxmMatch(match: Match): Match {
 }
 
 /**
- * The match as the switch stores it after decoding the flow_mod: NXM/OXM
- * carry tcp_flags only for TCP and nw_frag only for IP (`nx_put_raw`).
+ * In OXM, vlan_pcp goes out next to a non-zero vlan_vid, and its
+ * prerequisite is a VLAN header (the CFI bit in that vlan_vid): a TCI match
+ * with PCP bits and a VID but no CFI cannot be decoded.
+ */
+function oxmVlanPcpWithoutVlan(m: Match): boolean {
+  const tci = m.values[SLOT_INDEX.vlan_tci]!, mask = m.masks[SLOT_INDEX.vlan_tci]!;
+  const vid = tci & mask & 0x1fffn;
+  return vid !== 0n && (mask & 0xe000n) !== 0n && (vid & 0x1000n) === 0n;
+}
+
+/**
+ * Why `ovs-ofctl -O VERSION dump-flows` cannot decode the switch's reply for
+ * this stored flow (the whole dump then fails: `dump flows (Protocol
+ * error)`), or undefined. OpenFlow 1.0 cannot carry write_metadata before
+ * other actions; OXM cannot carry a VLAN PCP match without a VLAN.
+ */
+export function dumpError(stored: Flow, v: OfVersion): string | undefined {
+  if (v >= 12 && oxmVlanPcpWithoutVlan(stored.match)) return v >= 15 ? "Invalid argument" : "OFPBMC_BAD_PREREQ";
+  return decodeError(stored.actions, v);
+}
+
+/**
+ * The match as the switch stores it after decoding the flow_mod (`nx_put_raw`
+ * encodes only what makes sense): tcp_flags only for TCP, nw_frag only for
+ * IP, ct_nw_proto and ct_tp_src/dst only for a non-zero ct_nw_proto, ICMP
+ * type/code as 8 bits.
  */
 function installMatch(match: Match, v: OfVersion): Match {
   const I = SLOT_INDEX;
@@ -387,6 +415,21 @@ function installMatch(match: Match, v: OfVersion): Match {
   if (!ipAny) {
     masks[I.nw_frag] = 0n;
     values[I.nw_frag] = 0n;
+  }
+  // The conntrack original-direction protocol and ports go out only with a non-zero ct_nw_proto.
+  if (!(masks[I.ct_nw_proto] && values[I.ct_nw_proto])) {
+    masks[I.ct_nw_proto] = masks[I.ct_tp_src] = masks[I.ct_tp_dst] = 0n;
+    values[I.ct_nw_proto] = values[I.ct_tp_src] = values[I.ct_tp_dst] = 0n;
+  }
+  // ICMP type and code go out as 8-bit fields (exact) and come back as whole-slot matches.
+  const icmp = masks[I.nw_proto] && ((dl === ETH_TYPE_IP && values[I.nw_proto] === 1n) || (dl === ETH_TYPE_IPV6 && values[I.nw_proto] === 58n));
+  if (icmp) {
+    for (const slot of [I.tp_src, I.tp_dst]) {
+      if (masks[slot]) {
+        masks[slot] = 0xffffn;
+        values[slot] = values[slot]! & 0xffn;
+      }
+    }
   }
   const m = { values, masks };
   return v >= 12 ? oxmMatch(m) : m;

@@ -144,7 +144,10 @@ export function normalizeMatch(m: { values: bigint[]; masks: bigint[] }): boolea
   if (!ipvx) clear(I.nw_tos, I.nw_ttl);
   if (!arpSha) clear(I.arp_sha);
   if (!arpTha) clear(I.arp_tha);
-  if (!ipv6) clear(I.ipv6_src, I.ipv6_dst, I.ipv6_label);
+  if (!ipv6) clear(I.ipv6_src, I.ipv6_dst);
+  // OVS keeps ipv6_label on an IPv4 match (and puts it on the wire, where the
+  // switch refuses it); only a non-IP match loses it.
+  if (!ipvx) clear(I.ipv6_label);
   return changed;
 }
 

@@ -8,6 +8,8 @@ import {
 export interface Masked {
   value: bigint;
   mask: bigint;
+  /** The mask covered all of the field's bytes (no mask, or an all-ones one). */
+  whole?: boolean;
 }
 
 /** `%#x`: `0` for zero, otherwise `0x…` in lowercase. */
@@ -426,7 +428,7 @@ export function parseFieldValue(f: FieldDef, text: string, ports?: PortResolver)
   // value is kept as written (not masked, not cut), as OVS keeps it: a match
   // masks it, a set_field sends it as is, and validity checks see it whole.
   const mask = r.mask === wire ? full : r.mask & full;
-  return { value: r.value, mask };
+  return { value: r.value, mask, whole: r.mask === wire };
 }
 
 function splitMask(text: string): [string, string | undefined] {

@@ -91,15 +91,17 @@ describe('parse conformance with ovs-ofctl 3.1 add-flows', () => {
     }, 60_000);
   }
 
-  it('generated flows (fast-check, fixed seed)', async () => {
-    const lines = [
-      ...fc.sample(validFlow, { seed: SEED, numRuns: GENERATED_VALID }),
-      ...fc.sample(brokenFlow, { seed: SEED + 1, numRuns: GENERATED_BROKEN }),
-    ];
-    const verdicts = await oracleVerdicts(ovs, lines, 'OpenFlow13');
-    const r = compare(lines, verdicts, 13);
-    console.log(`parse generated: ${lines.length} lines, ${r.accepted} accepted, ${lines.length - r.accepted} rejected, ` +
-      `${r.mismatches.length} mismatches`);
-    expect(r.mismatches, show(r.mismatches)).toEqual([]);
-  }, 60_000);
+  for (const [version, nValid, nBroken] of [[13, GENERATED_VALID, GENERATED_BROKEN], [10, 400, 300], [15, 400, 300]] as const) {
+    it(`generated flows (fast-check, fixed seed), -O ${VERSION_NAME[version]}`, async () => {
+      const lines = [
+        ...fc.sample(validFlow, { seed: SEED + version, numRuns: nValid }),
+        ...fc.sample(brokenFlow, { seed: SEED + 100 + version, numRuns: nBroken }),
+      ];
+      const verdicts = await oracleVerdicts(ovs, lines, VERSION_NAME[version]);
+      const r = compare(lines, verdicts, version);
+      console.log(`parse generated ${VERSION_NAME[version]}: ${lines.length} lines, ${r.accepted} accepted, ` +
+        `${lines.length - r.accepted} rejected, ${r.mismatches.length} mismatches`);
+      expect(r.mismatches, show(r.mismatches)).toEqual([]);
+    }, 60_000);
+  }
 });
