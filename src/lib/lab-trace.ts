@@ -27,6 +27,8 @@ export interface WalkRequest {
   /** Show only this Node's hops (the walk is still traced end to end). */
   readonly node?: string | undefined;
   readonly reply?: string | undefined;
+  /** A Pod: pins kube-proxy's choice of Service endpoint. */
+  readonly endpoint?: string | undefined;
 }
 
 export interface TableStepData {
@@ -212,6 +214,7 @@ export function walk(s: Scenario, bridgeOf: (node: string) => Bridge, req: WalkR
       proto,
       ...(req.port !== undefined ? { port: Number(req.port) } : {}),
       reply: req.reply === "true",
+      ...(req.endpoint !== undefined ? { endpoint: req.endpoint } : {}),
     });
   } catch (e) {
     if (e instanceof Error && e.name === "TraceError") throw new WalkError(e.message.replace(/^--(from|to) /, "$1="));
@@ -277,7 +280,7 @@ export function walk(s: Scenario, bridgeOf: (node: string) => Bridge, req: WalkR
   const pods = [podKey(req.from), r.verdict === "delivered" ? podKey(r.delivered_to) : undefined].filter((k): k is string => !!k);
 
   const protoName = proto.toUpperCase();
-  const cli = `ovs-lab trace --from ${req.from} --to ${req.to}${req.port ? `:${req.port}` : ""}${proto !== "tcp" ? ` --proto ${proto}` : ""}${req.reply === "true" ? " --reply" : ""}`;
+  const cli = `ovs-lab trace --from ${req.from} --to ${req.to}${req.port ? `:${req.port}` : ""}${proto !== "tcp" ? ` --proto ${proto}` : ""}${req.reply === "true" ? " --reply" : ""}${req.endpoint ? ` --endpoint ${req.endpoint}` : ""}`;
   return {
     title: `${req.from} → ${req.to}${q.dport !== undefined ? ` port ${q.dport}` : ""} (${protoName})${req.node ? `, on ${req.node}` : ""}`,
     packet: `${proto} ${ports}${q.service ? `, Service ${q.service}` : ""}`,

@@ -316,6 +316,7 @@ export interface TraceAttrs {
   readonly node?: string;
   readonly proto?: string;
   readonly reply?: string;
+  readonly endpoint?: string;
 }
 
 export interface WalkAttrs {
@@ -433,7 +434,7 @@ export function createLab(makeWorld: () => LabWorld): Lab {
       if (!scenario) throw new LabError("tracing between Pods and Services needs a scenario (this lab has only flows)");
       return walk(scenario, (n) => world().bridge(n), w, world().ovsVersion(world().nodes[0] ?? ""));
     },
-    (w) => JSON.stringify([w.from, w.to, w.port, w.proto, w.node, w.reply]),
+    (w) => JSON.stringify([w.from, w.to, w.port, w.proto, w.node, w.reply, w.endpoint]),
   );
   const optionalWalk = (w: WalkAttrs): WalkResult | undefined =>
     w.from !== undefined && w.to !== undefined
@@ -526,7 +527,7 @@ export function createLab(makeWorld: () => LabWorld): Lab {
         ...(r.reply ? { reply: pathView(r.reply) } : {}),
       };
     },
-    (a) => JSON.stringify([a.from, a.to, a.port, a.proto, a.node, a.reply]),
+    (a) => JSON.stringify([a.from, a.to, a.port, a.proto, a.node, a.reply, a.endpoint]),
   );
 
   return {

@@ -84,9 +84,10 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
       node: { ...node, required: false },
       proto,
       reply: bool,
+      endpoint: endpoint(false),
     },
     label: true,
-    usage: "::trace{from=frontend to=backendsvc port=80 node=worker1 proto=tcp reply=true}",
+    usage: "::trace{from=frontend to=backendsvc port=80 node=worker1 proto=tcp reply=true endpoint=backend1}",
   },
   topology: {
     kind: "leafDirective",

@@ -44,6 +44,14 @@ describe("seed lab", () => {
     expect(t.reply).toBeUndefined();
   });
 
+  it("pins kube-proxy's backend when the directive names an endpoint", () => {
+    const t = lab.trace({ from: "frontend", to: "backendsvc", port: "80", endpoint: "backend1" });
+    expect(t.command).toBe("ovs-lab trace --from frontend --to backendsvc:80 --endpoint backend1");
+    expect(t.forward.verdict).toBe("Delivered to backend1.");
+    const other = lab.trace({ from: "frontend", to: "backendsvc", port: "80", endpoint: "backend2" });
+    expect(other.forward.verdict).toBe("Delivered to backend2.");
+  });
+
   it("follows the reply, finding the --ct-next states that reproduce each br-int hop", () => {
     const t = lab.trace({ from: "frontend", to: "backendsvc", port: "80", reply: "true" });
     expect(t.reply?.verdict).toBe("Delivered to frontend.");
