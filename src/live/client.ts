@@ -78,6 +78,8 @@ export interface LabClient {
   /** A :::shell block: the commands run in order in a fresh session. */
   shell(q: ShellQuery, opts?: RequestOptions): Promise<ShellView>;
   topology(opts?: RequestOptions): Promise<TopologyView>;
+  /** A Node's current flows (or one table's) in add-flows syntax (what a flow editor starts from). */
+  flowsText(node: string, table?: number, opts?: RequestOptions): Promise<string>;
   /** Starts (or restarts) a terminal session on a Node; resolves with its prompt. */
   openShell(node: string, sessionId: string, opts?: RequestOptions): Promise<{ prompt: string }>;
   /**
@@ -185,6 +187,7 @@ export function createClient(worker: Worker, authored: LabState, fileName: strin
     trace: (q, o) => request("trace", q, o),
     shell: (q, o) => request("shell", q, o),
     topology: (o) => request("topology", {}, o),
+    flowsText: (node, table, o) => request("flowsText", { node, ...(table !== undefined ? { table } : {}) }, o),
     openShell: (node, sessionId, o) => request("openShell", { node, sessionId }, o),
     runShell: (node, line, sessionId, o) => request("runShell", { node, line, sessionId }, o),
     closeShell: async (sessionId) => {
@@ -233,6 +236,8 @@ export interface FlowsEditorOptions {
   readonly store: import("./store.ts").LiveStore;
   /** The Node whose br-int flows the editor replaces. */
   readonly node: string;
+  /** Only this table's flows (the override key is then `node:table`). */
+  readonly table?: number;
   /** Text to start from (the Node's current flows, in add-flows syntax). */
   readonly initialText: string;
   readonly label?: string;

@@ -7,7 +7,7 @@ import type { LabState } from "../../packages/engine/src/state/state.ts";
 import { isEdited } from "../../packages/engine/src/state/state.ts";
 import { packState, unpackState } from "../../packages/engine/src/state/url.ts";
 
-const PREFIX = "ovs-lab:live:v1:";
+import { STORAGE_PREFIX as PREFIX } from "./keys.ts";
 
 export function storageKey(page: string): string {
   return PREFIX + page;

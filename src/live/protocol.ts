@@ -18,6 +18,8 @@ export interface Ops {
   trace: { args: TraceQuery; result: TraceView };
   shell: { args: ShellQuery; result: ShellView };
   topology: { args: Record<string, never>; result: TopologyView };
+  /** A Node's flows (or one table's) in add-flows syntax, as a flow editor starts from. */
+  flowsText: { args: { node: string; table?: number }; result: string };
   openShell: { args: { node: string; sessionId: string }; result: { prompt: string } };
   runShell: { args: { node: string; line: string; sessionId: string }; result: ShellReply };
   closeShell: { args: { sessionId: string }; result: null };

@@ -7,8 +7,9 @@
 import type { LabState } from "../../packages/engine/src/state/state.ts";
 import { decodeState, encodeState, type DecodeResult } from "../../packages/engine/src/state/url.ts";
 
-/** The fragment parameter holding the state. */
-export const SHARE_PARAM = "lab";
+import { SHARE_PARAM } from "./keys.ts";
+
+export { SHARE_PARAM };
 
 /** The token in a URL's fragment (`#lab=…`, also `#lab=…&x=y`), or undefined. */
 export function tokenOf(hash: string): string | undefined {

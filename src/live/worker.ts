@@ -35,6 +35,10 @@ async function perform(op: Op, args: unknown, check: () => void): Promise<unknow
     case "trace": return d.trace(args as Ops["trace"]["args"]);
     case "shell": return d.shell(args as Ops["shell"]["args"]);
     case "topology": return d.topology();
+    case "flowsText": {
+      const a = args as Ops["flowsText"]["args"];
+      return d.flowsText(a.node, a.table);
+    }
     case "openShell": {
       const a = args as Ops["openShell"]["args"];
       return d.openShell(a.node, a.sessionId);

@@ -27,6 +27,8 @@ export interface TraceQuery {
   readonly reply?: boolean;
   /** Show only this Node's hops (the walk is still traced end to end). */
   readonly node?: string;
+  /** A Pod (name or IP) that pins kube-proxy's choice of Service endpoint. */
+  readonly endpoint?: string;
 }
 
 /** A reader's own `ovs-ofctl dump-flows` output, pasted to trace against. */
@@ -246,6 +248,7 @@ export function stateShapeProblem(v: unknown): string | undefined {
     if (t.proto !== undefined && t.proto !== "tcp" && t.proto !== "udp" && t.proto !== "icmp") return `trace ${id} has a bad proto`;
     if (t.reply !== undefined && typeof t.reply !== "boolean") return `trace ${id} has a bad reply flag`;
     if (t.node !== undefined && typeof t.node !== "string") return `trace ${id} has a bad node`;
+    if (t.endpoint !== undefined && typeof t.endpoint !== "string") return `trace ${id} has a bad endpoint`;
   }
   return undefined;
 }
@@ -265,6 +268,7 @@ export function normalizeState(v: LabState): LabState {
           ...(t.proto !== undefined ? { proto: t.proto } : {}),
           ...(t.reply !== undefined ? { reply: t.reply } : {}),
           ...(t.node !== undefined ? { node: t.node } : {}),
+          ...(t.endpoint !== undefined ? { endpoint: t.endpoint } : {}),
         },
       ]),
     ),

@@ -183,7 +183,11 @@ export function liveTrace(makeCluster: () => Cluster, q: TraceQuery, opts: LiveT
   }
   const run = (c: Cluster, reply: boolean): ClusterTraceResult => {
     try {
-      return traceCluster(c, { from: q.from, to: q.to, proto, ...(q.port !== undefined ? { port: q.port } : {}), reply });
+      return traceCluster(c, {
+        from: q.from, to: q.to, proto, reply,
+        ...(q.port !== undefined ? { port: q.port } : {}),
+        ...(q.endpoint !== undefined ? { endpoint: q.endpoint } : {}),
+      });
     } catch (e) {
       if (e instanceof Error && e.name === "TraceError") throw new LiveTraceError(e.message.replace(/^--(from|to) /, "$1="));
       throw e;
@@ -220,7 +224,7 @@ export function liveTrace(makeCluster: () => Cluster, q: TraceQuery, opts: LiveT
   const ports = r.sport !== undefined ? `${r.src}:${r.sport} > ${r.dst}:${r.dport}` : `${r.src} > ${r.dst}`;
   const cli =
     `ovs-lab trace --from ${q.from} --to ${q.to}${q.port !== undefined ? `:${q.port}` : ""}` +
-    `${proto !== "tcp" ? ` --proto ${proto}` : ""}${q.reply ? " --reply" : ""}`;
+    `${proto !== "tcp" ? ` --proto ${proto}` : ""}${q.reply ? " --reply" : ""}${q.endpoint !== undefined ? ` --endpoint ${q.endpoint}` : ""}`;
   return {
     title: `${q.from} → ${q.to}${r.dport !== undefined ? ` port ${r.dport}` : ""} (${proto.toUpperCase()})${q.node ? `, on ${q.node}` : ""}`,
     packet: `${proto} ${ports}${r.service ? `, Service ${r.service}` : ""}`,
