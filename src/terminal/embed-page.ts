@@ -4,8 +4,12 @@
  * scenario), the engine computes them here, in the terminal's worker.
  * Sets no cookies and touches no storage.
  */
-import { enginePort, type CompletionData, type EnginePort } from "./engine-port.ts";
-import { scenarioFromUrl } from "./url-state.ts";
+import type { CompletionData, EnginePort } from "./engine-port.ts";
+
+/** The engine port, loaded only when the page has something to compute. */
+async function enginePort(): Promise<EnginePort> {
+  return (await import("./engine-port.ts")).enginePort();
+}
 
 const root = document.documentElement;
 root.classList.add("js");
@@ -41,13 +45,16 @@ function liveText(text: string): HTMLPreElement {
   return pre;
 }
 
-async function ready(port: EnginePort, scenario: string | undefined): Promise<CompletionData> {
-  if (scenario !== undefined) document.querySelector(".embed-custom")?.removeAttribute("hidden");
-  return port.load(scenario);
+/** Loads the engine: the seed lab, or the URL's shared state (the port reads `#lab=…` itself). */
+function ready(port: EnginePort): Promise<CompletionData> {
+  return port.load(undefined);
 }
 
+/** Whether the URL carries the live layer's shared state (`#lab=TOKEN`). */
+const sharedState = /(?:^#|&)lab=/.test(location.hash);
+
 /** /embed/flows: a dump-flows of one Node's br-int, typed in its antrea-ovs container. */
-async function flows(el: HTMLElement, defaults: Record<string, string>, scenario: string | undefined): Promise<void> {
+async function flows(el: HTMLElement, defaults: Record<string, string>): Promise<void> {
   const node = value(defaults, "node")!;
   const table = value(defaults, "table");
   const version = value(defaults, "version");
@@ -60,28 +67,26 @@ async function flows(el: HTMLElement, defaults: Record<string, string>, scenario
   if (version !== undefined && version !== "OpenFlow10" && version !== "OpenFlow13") {
     return showError(body, `version must be OpenFlow10 or OpenFlow13, not "${version}"`);
   }
-  const port = enginePort();
-  const data = await ready(port, scenario);
-  if (!data.nodes.includes(node)) return showError(body, `unknown Node "${node}"; the Nodes are ${data.nodes.join(", ")}`);
-  const agent = data.pods.find((p) => p.namespace === "kube-system" && p.node === node && p.containers.includes("antrea-ovs"));
-  if (!agent) return showError(body, `no antrea-agent Pod runs on ${node}`);
-  const ofctl =
-    `ovs-ofctl ${version === "OpenFlow13" ? "-O OpenFlow13 " : ""}dump-flows br-int${table !== undefined ? ` table=${table}` : ""}` +
-    ` --no-stats ${names === "false" ? "--no-names" : "--names"}`;
-  const r = await port.run(data.nodes[0]!, `kubectl exec -n kube-system ${agent.name} -c antrea-ovs -- ${ofctl}`);
-  if (r.code !== 0) return showError(body, (r.stderr || r.stdout).trim());
-  const prompt = `root@${node}:/#`;
-  const count = r.stdout.split("\n").filter((l) => l.trim() !== "").length;
-  const where = table === undefined ? "all tables" : `table ${table}${data.tableNames[Number(table)] ? ` (${data.tableNames[Number(table)]})` : ""}`;
+  const port = await enginePort();
+  await ready(port);
+  const r = await port.flows({
+    node,
+    ...(table !== undefined ? { table: Number(table) } : {}),
+    ...(version === "OpenFlow13" ? { version: 13 as const } : {}),
+    ...(names === "false" ? { names: false } : {}),
+  });
+  if (!r.view) return showError(body, r.error ?? "the engine gave no flows");
+  const v = r.view;
+  const where = table === undefined ? "all tables" : `table ${table}${v.tableName ? ` (${v.tableName})` : ""}`;
   if (caption) caption.textContent = `br-int on ${node}, ${where}`;
-  if (meta) meta.textContent = `${count} ${count === 1 ? "flow" : "flows"}`;
-  const pre = liveText(`${prompt} ${ofctl}\n${r.stdout}`);
+  if (meta) meta.textContent = `${v.flowCount} ${v.flowCount === 1 ? "flow" : "flows"}`;
+  const pre = liveText(`${v.prompt} ${v.command}\n${v.text}`);
   pre.classList.add("lab-flows-live");
   figure.querySelector("pre")?.replaceWith(pre);
 }
 
 /** /embed/trace: the walk as `ovs-lab trace` prints it (the live layer's Trace component will draw it). */
-async function trace(el: HTMLElement, defaults: Record<string, string>, scenario: string | undefined): Promise<void> {
+async function trace(el: HTMLElement, defaults: Record<string, string>): Promise<void> {
   const figure = el.querySelector("figure")!;
   const body = figure.querySelector(".lab-trace-body") ?? figure;
   const from = value(defaults, "from");
@@ -91,8 +96,8 @@ async function trace(el: HTMLElement, defaults: Record<string, string>, scenario
   if (!from || !to) return showError(body, "a trace needs from= and to=");
   if (portText !== undefined && !/^\d{1,5}$/.test(portText)) return showError(body, `port must be a number, not "${portText}"`);
   if (proto !== undefined && !["tcp", "udp", "icmp"].includes(proto)) return showError(body, `proto must be tcp, udp or icmp, not "${proto}"`);
-  const port = enginePort();
-  await ready(port, scenario);
+  const port = await enginePort();
+  await ready(port);
   const r = await port.trace({
     from,
     to,
@@ -103,20 +108,18 @@ async function trace(el: HTMLElement, defaults: Record<string, string>, scenario
   const caption = figure.querySelector(".lab-caption > span:nth-child(2)");
   if (caption) caption.textContent = `From ${from} to ${to}${portText ? ` port ${portText}` : ""}`;
   if (r.error !== undefined) return showError(body, `ovs-lab trace: ${r.error}`);
-  const command = `ovs-lab trace --from ${from} --to ${to}${portText ? `:${portText}` : ""}${proto ? ` --proto ${proto}` : ""}` +
-    (value(defaults, "reply") === "true" ? " --reply" : "");
-  body.replaceChildren(liveText(`$ ${command}\n${r.text ?? ""}`));
+  body.replaceChildren(liveText(r.text ?? ""));
 }
 
 /** /embed/terminal: open at ?node=, run each ?cmd= in order. */
-async function terminal(el: HTMLElement, defaults: Record<string, string>, scenario: string | undefined): Promise<void> {
+async function terminal(el: HTMLElement, defaults: Record<string, string>): Promise<void> {
   const term = el.querySelector<HTMLElement>("[data-terminal]")!;
   const node = value(defaults, "node")!;
   const commands = params.getAll("cmd").filter((c) => c.trim() !== "");
   const { mount } = await import("./terminal.ts");
-  const handle = await mount(term, scenario !== undefined ? { scenario } : {});
+  const handle = await mount(term);
   term.dataset.activated = "true";
-  if (node !== defaults.node || commands.length > 0 || scenario !== undefined) {
+  if (node !== defaults.node || commands.length > 0 || sharedState) {
     term.querySelector(".term-log")?.replaceChildren();
   }
   await handle.setNode(node);
@@ -127,22 +130,23 @@ async function main(): Promise<void> {
   if (!host) return;
   const kind = host.dataset.embed!;
   const defaults = JSON.parse(host.dataset.defaults ?? "{}") as Record<string, string>;
-  const scenario = await scenarioFromUrl(params);
   const keys: Record<string, readonly string[]> = {
     flows: ["node", "table", "version", "names"],
     trace: ["from", "to", "port", "proto", "reply"],
     terminal: ["node", "cmd"],
   };
-  if (scenario === undefined && !changed(defaults, keys[kind] ?? [])) {
+  if (!sharedState && !changed(defaults, keys[kind] ?? [])) {
     host.dataset.state = "static";
     return;
   }
   host.dataset.state = "computing";
   host.setAttribute("aria-busy", "true");
   try {
-    if (kind === "flows") await flows(host, defaults, scenario);
-    else if (kind === "trace") await trace(host, defaults, scenario);
-    else if (kind === "terminal") await terminal(host, defaults, scenario);
+    if (kind === "flows") await flows(host, defaults);
+    else if (kind === "trace") await trace(host, defaults);
+    else if (kind === "terminal") await terminal(host, defaults);
+    // Keep "Copy embed code" true to what this frame shows.
+    for (const b of document.querySelectorAll<HTMLButtonElement>(".embed-code-button")) b.dataset.embedSrc = location.pathname + location.search + location.hash;
   } catch (e) {
     showError(host, `The engine failed: ${(e as Error).message}`);
   } finally {

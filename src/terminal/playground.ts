@@ -3,8 +3,13 @@
  * behind the terminal and the trace; the trace form traces in the worker.
  * Nothing runs until the reader does something.
  */
-import { enginePort } from "./engine-port.ts";
+import type { EnginePort } from "./engine-port.ts";
 import type { TerminalHandle } from "./terminal.ts";
+
+/** The engine port, loaded on first use (the live layer's client with it). */
+async function enginePort(): Promise<EnginePort> {
+  return (await import("./engine-port.ts")).enginePort();
+}
 
 async function terminalHandle(): Promise<TerminalHandle | undefined> {
   const root = document.querySelector<HTMLElement>(".pg-terminal [data-terminal]");
@@ -26,8 +31,6 @@ export function setupPlayground(): void {
   const yaml = document.querySelector<HTMLTextAreaElement>("#pg-yaml");
   const status = document.querySelector<HTMLElement>(".pg-status");
   const seed = yaml?.value ?? "";
-  /** The scenario the engine runs: undefined for the seed lab. */
-  let scenario: string | undefined;
 
   const say = (text: string, error = false): void => {
     if (!status) return;
@@ -35,25 +38,24 @@ export function setupPlayground(): void {
     status.toggleAttribute("data-error", error);
   };
 
-  const apply = async (text: string | undefined): Promise<void> => {
+  const apply = async (text: string): Promise<void> => {
     say("Loading the scenario…");
     try {
       // Validate first: the engine reports every problem with its line.
-      await enginePort().load(text);
-      scenario = text;
+      await (await enginePort()).load(text);
       const term = await terminalHandle();
       await term?.load(text);
-      say(text === undefined ? "The seed lab is loaded." : "Scenario applied: the terminal and the trace use it now.");
+      say(text === seed ? "The seed lab is loaded." : "Scenario applied: the terminal and the trace use it now.");
       document.querySelector(".pg-trace-form")?.dispatchEvent(new Event("submit", { cancelable: true }));
     } catch (e) {
       say(`The scenario does not load:\n${(e as Error).message}`, true);
     }
   };
 
-  document.querySelector(".pg-apply")?.addEventListener("click", () => void apply(yaml?.value === seed ? undefined : yaml?.value));
+  document.querySelector(".pg-apply")?.addEventListener("click", () => void apply(yaml?.value ?? seed));
   document.querySelector(".pg-reset")?.addEventListener("click", () => {
     if (yaml) yaml.value = seed;
-    void apply(undefined);
+    void apply(seed);
   });
 
   const form = document.querySelector<HTMLFormElement>(".pg-trace-form");
@@ -69,12 +71,11 @@ export function setupPlayground(): void {
     const reply = f.get("reply") === "true";
     out.setAttribute("aria-busy", "true");
     try {
-      const port = enginePort();
-      if (scenario === undefined) await port.load(undefined);
+      const port = await enginePort();
+      await port.load(undefined);
       const r = await port.trace({ from, to, ...(portText ? { port: Number(portText) } : {}), proto, reply });
-      const command = `ovs-lab trace --from ${from} --to ${to}${portText ? `:${portText}` : ""}${proto !== "tcp" ? ` --proto ${proto}` : ""}${reply ? " --reply" : ""}`;
       out.replaceChildren(
-        r.error !== undefined ? liveText(`ovs-lab trace: ${r.error}`, "embed-error") : liveText(`$ ${command}\n${r.text ?? ""}`, "embed-live"),
+        r.error !== undefined ? liveText(`ovs-lab trace: ${r.error}`, "embed-error") : liveText(r.text ?? "", "embed-live"),
       );
       out.dataset.state = "live";
     } catch (err) {

@@ -81,7 +81,10 @@ function handle(req: Request): unknown {
           ...(req.proto ? { proto: req.proto } : {}),
           reply: req.reply ?? false,
         });
-        return { text: formatClusterTrace(r) };
+        const command =
+          `ovs-lab trace --from ${req.from} --to ${req.to}${req.port !== undefined ? `:${req.port}` : ""}` +
+          `${req.proto && req.proto !== "tcp" ? ` --proto ${req.proto}` : ""}${req.reply ? " --reply" : ""}`;
+        return { text: `$ ${command}\n${formatClusterTrace(r)}` };
       } catch (e) {
         if (e instanceof TraceError) return { error: e.message };
         throw e;

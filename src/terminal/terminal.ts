@@ -25,7 +25,7 @@ export interface TerminalHandle {
   run(line: string): Promise<void>;
   /** Switches to a Node's prompt. */
   setNode(node: string): Promise<void>;
-  /** Reloads the engine with another scenario (the sessions start over). */
+  /** Gives the engine another scenario (the sessions carry on in it). */
   load(scenario?: string): Promise<void>;
 }
 
@@ -99,7 +99,7 @@ async function setup(root: HTMLElement, opts: TerminalOptions): Promise<Terminal
     running = true;
     setStatus("Starting the engine…");
     try {
-      data = await port.load(opts.scenario ?? root.dataset.scenarioText);
+      data = await port.load(opts.scenario);
       await refreshPrompt();
       setStatus("");
     } catch (e) {
@@ -137,9 +137,8 @@ async function setup(root: HTMLElement, opts: TerminalOptions): Promise<Terminal
     } catch (e) {
       if (e instanceof InterruptedError) {
         append("^C", "term-line");
-        // The worker was replaced: the Node's session starts over at its login prompt.
         await refreshPrompt().catch(() => undefined);
-        setStatus("Interrupted; the session started over.");
+        setStatus("Interrupted.");
       } else {
         append(`terminal: ${(e as Error).message}`, "term-line term-stderr");
         setStatus("");
