@@ -23,6 +23,10 @@ export interface SessionOptions {
   readonly clock?: string;
 }
 
+const PARAM_OPEN = "\u0000";
+const PARAM_CLOSE = "\u0001";
+const PARAM_REF = /\u0000([^\u0001]*)\u0001/g;
+
 export interface ShellResult extends Output {
   /** The prompt to show for the next command. */
   readonly prompt: string;
@@ -121,7 +125,12 @@ export class ShellSession {
 
   private runLine(ctx: Context, line: string, stdin: string): Output {
     const vars = this.envVars(ctx);
-    const parsed = parseCommandLine(line, { vars, home: vars.HOME! });
+    // Parameters expand when each command runs, not when the line is parsed
+    // (`false; echo $?` prints 1): the parser leaves a marker per reference.
+    const deferred = new Proxy({} as Record<string, string>, {
+      get: (_t, name) => (typeof name === "string" ? `${PARAM_OPEN}${name}${PARAM_CLOSE}` : undefined),
+    });
+    const parsed = parseCommandLine(line, { vars: deferred, home: vars.HOME! });
     if (!parsed.ok) return fail(flavorOf(ctx) === "ash" ? ashParseError(parsed.error) : bashParseError(parsed.error), 2);
     let stdout = "", stderr = "", code = 0;
     const depth = this.stack.length;
@@ -163,7 +172,8 @@ export class ShellSession {
     return { stdout: last.stdout, stderr, code };
   }
 
-  private simple(ctx: Context, cmd: SimpleCommand, stdin: string): Output {
+  private simple(ctx: Context, raw: SimpleCommand, stdin: string): Output {
+    const cmd = this.expandParameters(ctx, raw);
     let input = stdin;
     for (const r of cmd.redirects) {
       if (r.op === "<") {
@@ -186,6 +196,17 @@ export class ShellSession {
       }
     }
     return out;
+  }
+
+  /** Replaces the parser's parameter markers with the values they have now. */
+  private expandParameters(ctx: Context, cmd: SimpleCommand): SimpleCommand {
+    const vars = this.envVars(ctx);
+    const sub = (text: string): string => (text.includes(PARAM_OPEN) ? text.replace(PARAM_REF, (_m, name: string) => vars[name] ?? "") : text);
+    return {
+      assignments: cmd.assignments.map(([k, v]) => [k, sub(v)] as const),
+      argv: cmd.argv.map(sub),
+      redirects: cmd.redirects.map((r) => ({ ...r, target: sub(r.target) })),
+    };
   }
 
   private commandEnv(ctx: Context, stdin: string): CommandEnv {

@@ -56,3 +56,15 @@ describe("bash's syntax errors", () => {
     expect(err("cat >")).toBe("bash: syntax error near unexpected token `newline'\n");
   });
 });
+
+describe("parameters expand when each command runs", () => {
+  it("reads $? after the previous command of the line", async () => {
+    const { ShellSession } = await import("../../src/shell/session.ts");
+    const { seedCluster } = await import("../cluster/helpers.ts");
+    const s = new ShellSession(seedCluster(), "master");
+    expect(s.run("false; echo $?").stdout).toBe("1\n");
+    expect(s.run("true && echo $?").stdout).toBe("0\n");
+    expect(s.run("X=5; echo $X").stdout).toBe("5\n");
+    expect(s.run("echo '$HOME' \"$HOME\"").stdout).toBe("$HOME /home/vmware\n");
+  });
+});
