@@ -92,10 +92,13 @@ export function formatArpTable(table: NeighborTable, names: HostNameLookup, nume
 }
 
 /** `ip neigh [show]` (iproute2 4.15). */
-export function formatIpNeigh(table: NeighborTable): string {
+export function formatIpNeigh(table: NeighborTable, filter: { readonly dev?: string; readonly to?: string } = {}): string {
   let out = "";
   for (const n of table.list) {
-    out += `${n.ip} dev ${n.dev} ${n.mac ? `lladdr ${n.mac} ` : ""}${n.state}\n`;
+    if (filter.dev !== undefined && n.dev !== filter.dev) continue;
+    if (filter.to !== undefined && n.ip !== filter.to) continue;
+    // Filtered on a device, iproute2 leaves `dev X` out of each line.
+    out += `${n.ip} ${filter.dev === undefined ? `dev ${n.dev} ` : ""}${n.mac ? `lladdr ${n.mac} ` : ""}${n.state}\n`;
   }
   return out;
 }

@@ -75,12 +75,14 @@ export class RouteTable {
 export interface RouteFormatOptions {
   /** Names of links whose carrier is down: their routes print `linkdown`. */
   readonly linkDown?: ReadonlySet<string>;
+  /** The device the listing was filtered on: iproute2 then leaves `dev X` out of each line. */
+  readonly dev?: string;
 }
 
 export function formatRoute(r: Route, opts: RouteFormatOptions = {}): string {
   let s = r.dst ? `${formatPrefix(r.dst)} ` : "default ";
   if (r.via) s += `via ${r.via} `;
-  s += `dev ${r.dev} `;
+  if (opts.dev === undefined) s += `dev ${r.dev} `;
   if (r.proto && r.proto !== "boot") s += `proto ${r.proto} `;
   if (r.scope && r.scope !== "global") s += `scope ${r.scope} `;
   if (r.src) s += `src ${r.src} `;
@@ -91,7 +93,7 @@ export function formatRoute(r: Route, opts: RouteFormatOptions = {}): string {
 }
 
 /** `ip route [show]`: the main table in kernel dump order. */
-export function formatIpRoute(table: RouteTable, opts: RouteFormatOptions & { readonly dev?: string } = {}): string {
+export function formatIpRoute(table: RouteTable, opts: RouteFormatOptions = {}): string {
   return table.routes
     .filter((r) => opts.dev === undefined || r.dev === opts.dev)
     .map((r) => formatRoute(r, opts) + "\n")

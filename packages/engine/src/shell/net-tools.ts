@@ -116,7 +116,16 @@ export function ipCommand(argv: readonly string[], env: CommandEnv): Output {
     case "neighbor":
     case "neighbour": {
       if (!inHostNetwork(env.ctx)) return ok("");
-      return ok(formatIpNeigh(c.runtime(nodeOf(env.ctx))!.host.neighbors));
+      const a = rest[0] !== undefined && ["show", "list", "lst", "ls", "sh"].includes(rest[0]) ? rest.slice(1) : rest;
+      let dev: string | undefined;
+      let to: string | undefined;
+      for (let k = 0; k < a.length; k++) {
+        if (a[k] === "dev") dev = a[++k];
+        else if (a[k] === "to") to = a[++k];
+        else to = a[k];
+      }
+      if (dev !== undefined && !view.links.some((l) => l.name === dev)) return fail(`Cannot find device "${dev}"\n`, 1);
+      return ok(formatIpNeigh(c.runtime(nodeOf(env.ctx))!.host.neighbors, { ...(dev ? { dev } : {}), ...(to ? { to } : {}) }));
     }
     case "help":
       return fail('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n', 255);

@@ -160,3 +160,15 @@ describe("curl", () => {
     expect(r.stderr).toBe("conntrack v1.4.4 (conntrack-tools): 1 flow entries have been shown.\n");
   });
 });
+
+describe("ip filters", () => {
+  it("filters routes and neighbours on a device, leaving dev out as iproute2 does", () => {
+    const s = new ShellSession(seedCluster(), "worker1");
+    expect(s.run("ip route show dev antrea-gw0").stdout).toBe(
+      "10.222.0.0/24 via 10.222.0.1 onlink \n10.222.1.0/24 proto kernel scope link src 10.222.1.1 \n10.222.2.0/24 via 10.222.2.1 onlink \n",
+    );
+    expect(s.run("ip neigh show 10.79.1.5").stdout).toBe("10.79.1.5 dev ens160 lladdr 00:0c:29:de:2c:c9 REACHABLE\n");
+    expect(s.run("ip neigh show dev antrea-gw0").stdout).toBe("");
+    expect(s.run("ip neigh show dev foo")).toMatchObject({ stderr: 'Cannot find device "foo"\n', code: 1 });
+  });
+});
