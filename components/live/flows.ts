@@ -34,6 +34,7 @@ export class LiveFlows implements LiveComponent {
   private readonly editButton: HTMLButtonElement;
   private view: FlowsView | undefined;
   private readonly rt: Runtime;
+  private lastKey = "";
 
   constructor(fig: HTMLElement, rt: Runtime) {
     this.figure = fig;
@@ -77,6 +78,10 @@ export class LiveFlows implements LiveComponent {
     }
     delete this.figure.dataset.liveError;
     const v = r.value as FlowsView;
+    const problems = this.rt.status?.flowErrors[this.key] ?? [];
+    const key = JSON.stringify([v, problems]);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
     this.view = v;
     const code = h("code");
     const promptText = `${v.prompt} ${v.command}`;
@@ -106,7 +111,6 @@ export class LiveFlows implements LiveComponent {
     this.figure.toggleAttribute("data-live-stale", v.stale);
     this.figure.toggleAttribute("data-live-changed", changed);
     this.paintMatch(false);
-    const problems = this.rt.status?.flowErrors[this.key] ?? [];
     this.editor?.setProblems(problems);
     this.showProblems(problems);
   }

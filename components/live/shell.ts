@@ -15,6 +15,7 @@ export class LiveShell implements LiveComponent {
   private readonly commands: string[];
   private readonly pre: HTMLPreElement;
   private readonly pool: LinePool;
+  private lastKey = "";
 
   constructor(fig: HTMLElement) {
     this.figure = fig;
@@ -39,6 +40,9 @@ export class LiveShell implements LiveComponent {
   render([r]: BatchResult[]): void {
     if (!r?.ok) return;
     const v = r.value as ShellView;
+    const key = JSON.stringify(v);
+    if (key === this.lastKey) return;
+    this.lastKey = key;
     const code = h("code");
     let first = true;
     const add = (el: HTMLElement): void => {

@@ -49,6 +49,7 @@ export class LiveTrace implements LiveComponent {
   private pickersFor: LabStatus | undefined;
   private active = false;
   private readonly pool: LinePool;
+  private lastKey = "";
 
   constructor(fig: HTMLElement, rt: Runtime, id: string) {
     this.figure = fig;
@@ -236,6 +237,7 @@ export class LiveTrace implements LiveComponent {
     if (!r || !r.ok) {
       const msg = r && !r.ok ? r.error.message : "no result";
       this.view = undefined;
+      this.lastKey = "";
       this.steps = [];
       this.current = -1;
       this.out.replaceChildren(h("p", { class: "live-error", role: "alert" }, `The engine cannot trace this: ${msg}`));
@@ -243,6 +245,9 @@ export class LiveTrace implements LiveComponent {
       return;
     }
     const v = r.value as TraceView;
+    const key = JSON.stringify(v);
+    if (key === this.lastKey && this.view) return;
+    this.lastKey = key;
     this.view = v;
     if (this.caption && !this.figure.dataset.liveCaptioned) {
       // The caption was the walk's title unless the author gave one.

@@ -28,6 +28,21 @@ interface Step {
   readonly flow: string;
 }
 
+/** Tables of each pass (cheap: no flow formatting). */
+function tablesOf(r: TraceResult): number[][] {
+  return r.passes.map((p) => {
+    const out: number[] = [];
+    const visit = (nodes: typeof p.tree): void => {
+      for (const n of nodes) {
+        if (n.type === "table" && n.tableId !== undefined) out.push(n.tableId);
+        visit(n.children);
+      }
+    };
+    visit(p.tree);
+    return out;
+  });
+}
+
 function passesOf(bridge: Bridge, r: TraceResult): Step[][] {
   const ports = bridge.resolver(true);
   return r.passes.map((p) => {
@@ -62,6 +77,7 @@ function exactTrace(bridge: Bridge, hop: OvsHop, ovs: "2.14" | "3.1"): { command
   const recircs = Math.max(0, hop.passes.length - 1);
   const base = `ovs-appctl ofproto/trace br-int ${hop.flow}`;
   const want = JSON.stringify(hop.passes);
+  const wantTables = JSON.stringify(hop.passes.map((p) => p.map((v) => v.table)));
   let fallback: { command: string; result: TraceResult } | undefined;
   // Past 4 recirculations the search (4^n ofproto/traces) is not worth it.
   const combos = recircs <= 4 ? ctCombos(recircs) : [];
@@ -75,6 +91,8 @@ function exactTrace(bridge: Bridge, hop: OvsHop, ovs: "2.14" | "3.1"): { command
     }
     const command = base + ctNext.map((s) => ` --ct-next ${s}`).join("");
     fallback ??= { command, result };
+    // Tables first (cheap); the matched flows only when the tables agree.
+    if (JSON.stringify(tablesOf(result)) !== wantTables) continue;
     if (JSON.stringify(passesOf(bridge, result)) === want) return { command, passTexts: splitPasses(formatTrace(result)) };
   }
   if (!fallback) return { command: base, passTexts: [], textNote: `ofproto/trace rejects the flow of this hop: ${hop.flow}` };
