@@ -25,14 +25,18 @@ export function formatActions(actions: readonly Action[], opts: ActionFormatOpti
  */
 export function loadSegments(value: bigint, mask: bigint, bits: number): { ofs: number; n: number; v: bigint }[] {
   const segs: { ofs: number; n: number; v: bigint }[] = [];
+  if (mask === 0n) return segs;
+  // Scan the mask's binary digits, lowest bit first.
+  const digits = (mask & allOnes(bits)).toString(2);
+  const top = digits.length - 1;
   let i = 0;
-  while (i < bits) {
-    if (((mask >> BigInt(i)) & 1n) === 0n) {
+  while (i <= top) {
+    if (digits.charCodeAt(top - i) !== 49) {
       i++;
       continue;
     }
     let j = i;
-    while (j < bits && j < i + 64 && ((mask >> BigInt(j)) & 1n) === 1n) j++;
+    while (j <= top && j < i + 64 && digits.charCodeAt(top - j) === 49) j++;
     const n = j - i;
     segs.push({ ofs: i, n, v: (value >> BigInt(i)) & allOnes(n) });
     i = j;
@@ -307,30 +311,45 @@ function encodeSetField(a: SetField, v: OfVersion): Action[] {
  * meter, clear_actions, write_actions or push_vlan) or become several.
  */
 export function encodeFor(a: Action, v: OfVersion): Action[] {
+  const r = encodeOne(a, v);
+  return Array.isArray(r) ? r : [r as Action];
+}
+
+/** encodeFor without allocating for the common case: the action itself when it does not change. */
+function encodeOne(a: Action, v: OfVersion): Action | readonly Action[] {
   switch (a.type) {
     case "set_field":
+      if (a.raw === "set_field" && v >= 12 && (v >= 15 || a.mask === wholeMask(a.field))) return a;
       return encodeSetField(a, v);
     case "goto_table":
-      return v === 10 ? [{ type: "resubmit", port: OFPP_IN_PORT, table: a.table, ct: false }] : [a];
-    case "pop_vlan":
-      return [{ type: "pop_vlan", raw: v === 10 ? "strip_vlan" : "pop_vlan" }];
+      return v === 10 ? { type: "resubmit", port: OFPP_IN_PORT, table: a.table, ct: false } : a;
+    case "pop_vlan": {
+      const raw = v === 10 ? "strip_vlan" : "pop_vlan";
+      return a.raw === raw ? a : { type: "pop_vlan", raw };
+    }
     case "push_vlan":
     case "meter":
     case "clear_actions":
-      return v === 10 ? [] : [a];
+      return v === 10 ? [] : a;
     case "write_actions":
-      return v === 10 ? [] : [{ ...a, actions: encodeActionsFor(a.actions, v) }];
+      return v === 10 ? [] : { ...a, actions: encodeActionsFor(a.actions, v) };
     case "ct":
-      return [{ ...a, exec: encodeActionsFor(a.exec, v) }];
+      return a.exec.length ? { ...a, exec: encodeActionsFor(a.exec, v) } : a;
     case "output":
-      return a.port === OFPP_CONTROLLER && a.maxLen === undefined ? [{ type: "controller", maxLen: 0xffff }] : [a];
+      return a.port === OFPP_CONTROLLER && a.maxLen === undefined ? { type: "controller", maxLen: 0xffff } : a;
     default:
-      return [a];
+      return a;
   }
 }
 
 export function encodeActionsFor(actions: readonly Action[], v: OfVersion): Action[] {
-  return actions.flatMap((a) => encodeFor(a, v));
+  const out: Action[] = [];
+  for (const a of actions) {
+    const r = encodeOne(a, v);
+    if (Array.isArray(r)) out.push(...(r as readonly Action[]));
+    else out.push(r as Action);
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@
  * actions against the flow's match (`ofpacts_check`).
  */
 import { fail, OfpError } from "./errors.ts";
-import { allOnes, fieldByName, wholeMask, type FieldDef } from "./fields.ts";
+import { allOnes, fieldByName, fieldByNxm, wholeMask, type FieldDef } from "./fields.ts";
 import { keyValues, splitArgs } from "./kv.ts";
 import { emptyMatch, readField, setMatchField, SLOT_INDEX, type Match } from "./match.ts";
 import { ctValid, parseSubfield, prereqsOk, subfieldMask } from "./subfield.ts";
@@ -244,10 +244,14 @@ function parseOutput(arg: string, ctx: ActionParseContext): Action {
     }
     return { type: "output", port, maxLen };
   }
-  try {
-    return { type: "output_reg", src: parseSubfield(arg), maxLen: 0xffff };
-  } catch (e) {
-    if (!(e instanceof OfpError)) throw e;
+  // A subfield if it parses as one (OVS tries that first), else a port.
+  const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(arg);
+  if (name && fieldByNxm(name[0])) {
+    try {
+      return { type: "output_reg", src: parseSubfield(arg), maxLen: 0xffff };
+    } catch (e) {
+      if (!(e instanceof OfpError)) throw e;
+    }
   }
   const port = parsePort(arg, ctx);
   if (port === undefined) fail(`${arg}: output to unknown port`);
@@ -826,8 +830,11 @@ function isIpAny(f: CheckFlow): boolean {
 }
 
 function flowMatch(f: CheckFlow): Match {
+  const tci = f.values[I.vlan_tci]!;
+  const want = f.vlans[0] ? tci | 0x1000n : tci & ~0x1000n;
+  if (want === tci) return f;
   const values = f.values.slice();
-  values[I.vlan_tci] = f.vlans[0] ? values[I.vlan_tci]! | 0x1000n : values[I.vlan_tci]! & ~0x1000n;
+  values[I.vlan_tci] = want;
   return { values, masks: f.masks };
 }
 
@@ -873,8 +880,15 @@ function checkLearn(spec: LearnSpec, m: Match): string | undefined {
 
 function checkList(actions: readonly Action[], f: CheckFlow, tableId: number, state: { inconsistent: boolean }): { error?: string; actions: Action[] } {
   const out: Action[] = [];
+  let cached: Match | undefined;
+  let cachedVlan = -1;
   for (const a of actions) {
-    const m = flowMatch(f);
+    const vlanKey = (f.vlans[0] ? 1 : 0) | (f.vlans[1] ? 2 : 0);
+    if (!cached || vlanKey !== cachedVlan) {
+      cached = flowMatch(f);
+      cachedVlan = vlanKey;
+    }
+    const m = cached;
     let err: string | undefined;
     let next: Action = a;
     switch (a.type) {

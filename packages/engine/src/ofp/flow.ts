@@ -247,10 +247,9 @@ export function parseFlow(text: string, ctx: FlowParseContext = {}, line = 1, co
 function switchError(flow: Flow, v: OfVersion, ctx: FlowParseContext): string | undefined {
   const m = flow.match;
   // Match decoding (nx_pull_match): prerequisites and values.
-  for (const f of FIELDS) {
-    if (f.prereq !== "ct_valid" || readField(m.masks, f) === 0n) continue;
-    if (!prereqsOk(f.prereq, m)) return "OFPBMC_BAD_PREREQ";
-  }
+  const I = SLOT_INDEX;
+  const ctTuple = m.masks[I.ct_nw_src] || m.masks[I.ct_nw_dst] || m.masks[I.ct_nw_proto] || m.masks[I.ct_tp_src] || m.masks[I.ct_tp_dst];
+  if (ctTuple && !prereqsOk("ct_valid", m)) return "OFPBMC_BAD_PREREQ";
   if (m.masks[SLOT_INDEX.ipv6_label] && m.values[SLOT_INDEX.dl_type] === ETH_TYPE_IP) return "OFPBMC_BAD_PREREQ";
   // TCP/UDP/SCTP ports and flags need a packet that is not a later fragment
   // (nw_frag goes out before them, so the switch sees it first).
@@ -264,7 +263,6 @@ function switchError(flow: Flow, v: OfVersion, ctx: FlowParseContext): string | 
   if (err) return err;
   if (decodeError(flow.actions, v)) return v === 10 ? "NXBRC_UNENCODABLE_ERROR" : "OFPBAC_UNSUPPORTED_ORDER";
   // ofputil_decode_flow_mod: the conntrack original-direction addresses need IPv4.
-  const I = SLOT_INDEX;
   if ((m.masks[I.ct_nw_src] || m.masks[I.ct_nw_dst]) && m.values[I.dl_type] !== ETH_TYPE_IP) return "OFPBAC_MATCH_INCONSISTENT";
   // ofproto: the hidden table and the datapath-internal fields.
   if (flow.table === 254) return "OFPBRC_EPERM";
@@ -405,6 +403,12 @@ export function dumpError(stored: Flow, v: OfVersion): string | undefined {
  */
 function installMatch(match: Match, v: OfVersion): Match {
   const I = SLOT_INDEX;
+  const k = match.masks;
+  const dl0 = match.values[I.dl_type]!;
+  const ip0 = dl0 === ETH_TYPE_IP || dl0 === ETH_TYPE_IPV6;
+  const needed = k[I.tcp_flags] || k[I.nw_frag] || k[I.ct_nw_proto] || k[I.ct_tp_src] || k[I.ct_tp_dst] || k[I.vlan_tci] ||
+    (ip0 && (k[I.tp_src] || k[I.tp_dst]));
+  if (!needed) return match;
   const values = match.values.slice(), masks = match.masks.slice();
   const dl = values[I.dl_type]!;
   const ipAny = dl === ETH_TYPE_IP || dl === ETH_TYPE_IPV6;
@@ -449,6 +453,10 @@ function installAction(a: Action, v: OfVersion): Action {
   return a;
 }
 
+function hasLegacy(a: Action): boolean {
+  return (a.type === "set_field" && a.raw === "legacy") || (a.type === "write_actions" && a.actions.some(hasLegacy));
+}
+
 /**
  * The flow as stored by a switch that received it over OpenFlow `v`: the
  * match and actions after the round trip through that version's encoding,
@@ -459,13 +467,15 @@ export function installFlow(flow: Flow, v: OfVersion): Flow {
   const table = flow.table === 255 ? 0 : flow.table;
   const match = installMatch(flow.match, v);
   const encoded = encodeActionsFor(flow.actions.map((a) => installAction(a, v)), v);
-  const checked = checkActions(encoded, match, table);
+  // The switch checks the actions again, which matters only for what the
+  // check records in legacy set actions (VLAN push, mod_tp_* protocol).
+  const checked = encoded.some(hasLegacy) ? checkActions(encoded, match, table) : { actions: encoded };
   return {
     ...flow,
     // A flow_mod ADD for "all tables" (255) goes to table 0.
     table,
     match,
-    actions: checked.error ? encoded : checked.actions,
+    actions: "error" in checked && checked.error ? encoded : checked.actions,
     // OpenFlow 1.0 flow_mods always reset counters; OVS records that as a flag.
     flags: v === 10 ? { ...flow.flags, resetCounts: true } : flow.flags,
     importance: v >= 14 ? flow.importance : 0,

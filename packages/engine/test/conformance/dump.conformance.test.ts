@@ -12,7 +12,8 @@ import { Bridge } from '../../src/bridge/bridge.ts';
 import { dumpError, formatFlowLine, installFlow, parseFlow, type Flow } from '../../src/ofp/flow.ts';
 import type { OfVersion } from '../../src/ofp/actions.ts';
 import {
-  corpusFiles, diffLines, dumpLines, engineBridge, GROUP_IDS, METER_IDS, oracleVerdicts, readCorpus, startOracle, VERSION_NAME,
+  clearAndSettle, corpusFiles, diffLines, dumpLines, engineBridge, GROUP_IDS, METER_IDS, oracleVerdicts, readCorpus, settle,
+  startOracle, VERSION_NAME,
 } from './harness.ts';
 import { scenario, validFlow, type Op } from './gen.ts';
 
@@ -104,7 +105,8 @@ describe('dump conformance with ovs-ofctl 3.1 dump-flows', () => {
             // rejected
           }
         }
-        const load = await ovs.replaceFlows(accepted.join('\n') + '\n', VERSION_NAME[install]);
+        await clearAndSettle(ovs);
+        const load = await ovs.addFlows(accepted.join('\n') + '\n', VERSION_NAME[install]);
         if (!load.ok) {
           failures.push(`${file}: OVS refused the lines the engine accepts: ${load.stderr}`);
           continue;
@@ -139,7 +141,8 @@ describe('dump conformance with ovs-ofctl 3.1 dump-flows', () => {
           // rejected (parse.conformance.test.ts checks that OVS rejects it too)
         }
       }
-      const load = await ovs.replaceFlows(accepted.join('\n') + '\n', VERSION_NAME[install]);
+      await clearAndSettle(ovs);
+      const load = await ovs.addFlows(accepted.join('\n') + '\n', VERSION_NAME[install]);
       if (!load.ok) throw new Error(`generated set ${n}: ${load.stderr}`);
       bridge.addFlows(parsed, install);
       flows += parsed.length;
@@ -163,12 +166,14 @@ describe('dump conformance with ovs-ofctl 3.1 dump-flows', () => {
       const install: OfVersion = n % 4 === 1 ? 10 : n % 4 === 3 ? 15 : 13;
       const of = VERSION_NAME[install];
       const bridge = engineBridge();
-      const load = await ovs.replaceFlows(s.initial.join('\n') + '\n', of);
+      await clearAndSettle(ovs);
+      const load = await ovs.addFlows(s.initial.join('\n') + '\n', of);
       if (!load.ok) throw new Error(`scenario ${n}: ${load.stderr}`);
       bridge.addFlows(s.initial.map((l) => parse(bridge, l, install)), install);
       failures.push(...await compareDumps(ovs, bridge, `scenario ${n} (I${install}) initial`, counts));
       for (const [k, op] of s.ops.entries()) {
         await applyOvs(ovs, op, of);
+        if (op.kind === 'del') await settle();
         applyEngine(bridge, op, install);
         ops++;
         // Dumping at every version after every step would be slow: the last step gets all six.

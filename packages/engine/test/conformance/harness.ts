@@ -260,6 +260,23 @@ export function oracleMessage(stderr: string): string {
   return stderr.replace(/^ovs-ofctl: /, '').trimEnd();
 }
 
+/**
+ * Deletes all flows and waits for OVS to finish freeing them. OVS frees
+ * deleted rules, and destroys emptied subtables, in deferred (RCU) callbacks;
+ * flows added before that run can join a dying subtable at its old place in
+ * the subtable vector, so their dump order would depend on timing. The
+ * engine models a switch at rest, as a person typing commands sees it.
+ */
+export async function clearAndSettle(ovs: Ovs, of: OvsOfVersion = 'OpenFlow13'): Promise<void> {
+  await ovs.ofctl(['-O', of, 'del-flows', ovs.bridge]);
+  await settle();
+}
+
+/** Time for OVS's deferred (RCU) frees to run. */
+export function settle(ms = 150): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
 /** Runs async tasks in order with a bound on concurrency. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const res: R[] = new Array(items.length);
