@@ -1,15 +1,10 @@
 /**
  * The /embed/… pages' script. The server rendered each component for its
  * default parameters; when the URL asks for others (or for a custom
- * scenario), the engine computes them here, in the terminal's worker.
+ * scenario, #lab=…), the live layer's components recompute them in its
+ * engine worker, from a store that never persists.
  * Sets no cookies and touches no storage.
  */
-import type { CompletionData, EnginePort } from "./engine-port.ts";
-
-/** The engine port, loaded only when the page has something to compute. */
-async function enginePort(): Promise<EnginePort> {
-  return (await import("./engine-port.ts")).enginePort();
-}
 
 const root = document.documentElement;
 root.classList.add("js");
@@ -37,78 +32,36 @@ function showError(target: Element, message: string): void {
   target.replaceChildren(p);
 }
 
-function liveText(text: string): HTMLPreElement {
-  const pre = document.createElement("pre");
-  pre.className = "embed-live";
-  pre.tabIndex = 0;
-  pre.textContent = text;
-  return pre;
-}
-
-/** Loads the engine: the seed lab, or the URL's shared state (the port reads `#lab=…` itself). */
-function ready(port: EnginePort): Promise<CompletionData> {
-  return port.load(undefined);
-}
-
 /** Whether the URL carries the live layer's shared state (`#lab=TOKEN`). */
 const sharedState = /(?:^#|&)lab=/.test(location.hash);
 
-/** /embed/flows: a dump-flows of one Node's br-int, typed in its antrea-ovs container. */
-async function flows(el: HTMLElement, defaults: Record<string, string>): Promise<void> {
-  const node = value(defaults, "node")!;
-  const table = value(defaults, "table");
-  const version = value(defaults, "version");
-  const names = value(defaults, "names");
-  const figure = el.querySelector("figure")!;
-  const body = figure.querySelector("pre")?.parentElement ?? figure;
-  const caption = figure.querySelector(".lab-caption > span:nth-child(2)");
-  const meta = figure.querySelector(".lab-meta");
-  if (table !== undefined && !/^\d{1,3}$/.test(table)) return showError(body, `table must be a number from 0 to 254, not "${table}"`);
-  if (version !== undefined && version !== "OpenFlow10" && version !== "OpenFlow13") {
-    return showError(body, `version must be OpenFlow10 or OpenFlow13, not "${version}"`);
+/** The live layer's components on this page's figure, with the URL's parameters as their arguments. */
+async function live(el: HTMLElement, defaults: Record<string, string>, names: readonly string[]): Promise<void> {
+  const figure = el.querySelector<HTMLElement>("figure[data-live]")!;
+  const args: Record<string, string> = JSON.parse(figure.dataset.liveArgs ?? "{}");
+  for (const n of names) {
+    const v = value(defaults, n);
+    if (v === undefined) delete args[n];
+    else args[n] = v;
   }
-  const port = await enginePort();
-  await ready(port);
-  const r = await port.flows({
-    node,
-    ...(table !== undefined ? { table: Number(table) } : {}),
-    ...(version === "OpenFlow13" ? { version: 13 as const } : {}),
-    ...(names === "false" ? { names: false } : {}),
-  });
-  if (!r.view) return showError(body, r.error ?? "the engine gave no flows");
-  const v = r.view;
-  const where = table === undefined ? "all tables" : `table ${table}${v.tableName ? ` (${v.tableName})` : ""}`;
-  if (caption) caption.textContent = `br-int on ${node}, ${where}`;
-  if (meta) meta.textContent = `${v.flowCount} ${v.flowCount === 1 ? "flow" : "flows"}`;
-  const pre = liveText(`${v.prompt} ${v.command}\n${v.text}`);
-  pre.classList.add("lab-flows-live");
-  figure.querySelector("pre")?.replaceWith(pre);
-}
-
-/** /embed/trace: the walk as `ovs-lab trace` prints it (the live layer's Trace component will draw it). */
-async function trace(el: HTMLElement, defaults: Record<string, string>): Promise<void> {
-  const figure = el.querySelector("figure")!;
-  const body = figure.querySelector(".lab-trace-body") ?? figure;
-  const from = value(defaults, "from");
-  const to = value(defaults, "to");
-  const portText = value(defaults, "port");
-  const proto = value(defaults, "proto");
-  if (!from || !to) return showError(body, "a trace needs from= and to=");
-  if (portText !== undefined && !/^\d{1,5}$/.test(portText)) return showError(body, `port must be a number, not "${portText}"`);
-  if (proto !== undefined && !["tcp", "udp", "icmp"].includes(proto)) return showError(body, `proto must be tcp, udp or icmp, not "${proto}"`);
-  const port = await enginePort();
-  await ready(port);
-  const r = await port.trace({
-    from,
-    to,
-    ...(portText !== undefined ? { port: Number(portText) } : {}),
-    ...(proto ? { proto: proto as "tcp" } : {}),
-    reply: value(defaults, "reply") === "true",
-  });
-  const caption = figure.querySelector(".lab-caption > span:nth-child(2)");
-  if (caption) caption.textContent = `From ${from} to ${to}${portText ? ` port ${portText}` : ""}`;
-  if (r.error !== undefined) return showError(body, `ovs-lab trace: ${r.error}`);
-  body.replaceChildren(liveText(r.text ?? ""));
+  const { pageStore } = await import("./engine-port.ts");
+  const store = await pageStore();
+  const status = await store.client.status();
+  if (args.node !== undefined && !status.nodes.includes(args.node)) {
+    const body = figure.querySelector("pre")?.parentElement ?? figure;
+    return showError(body, `unknown Node "${args.node}"; the Nodes are ${status.nodes.join(", ")}`);
+  }
+  if (store.state.scenarioText !== store.authored.scenarioText) document.querySelector(".embed-custom")?.removeAttribute("hidden");
+  figure.dataset.liveArgs = JSON.stringify(args);
+  const { startLive } = await import("./live-runtime.ts");
+  await startLive(store, el, { dock: false });
+  // The server wrote the caption for the default parameters.
+  const caption = figure.querySelector(".lab-caption > span:not(.lab-badge):not(.lab-meta):not(.embed-code)");
+  if (caption && figure.dataset.live === "flows") {
+    caption.textContent = `br-int on ${args.node}, ${args.table === undefined ? "all tables" : `table ${args.table}`}`;
+  } else if (caption && figure.dataset.live === "topology") {
+    caption.textContent = args.from && args.to ? `The path from ${args.from} to ${args.to}${args.port ? ` port ${args.port}` : ""}` : "The lab cluster";
+  }
 }
 
 /** /embed/terminal: open at ?node=, run each ?cmd= in order. */
@@ -133,8 +86,23 @@ async function main(): Promise<void> {
   const keys: Record<string, readonly string[]> = {
     flows: ["node", "table", "version", "names"],
     trace: ["from", "to", "port", "proto", "reply"],
+    topology: ["from", "to", "port", "proto"],
     terminal: ["node", "cmd"],
   };
+  if (kind === "scenario") {
+    if (!sharedState) return;
+    const { pageStore } = await import("./engine-port.ts");
+    const store = await pageStore();
+    const code = host.querySelector(".scenario-yaml code");
+    if (code && store.state.scenarioText !== store.authored.scenarioText) {
+      code.textContent = store.state.scenarioText;
+      document.querySelector(".embed-custom")?.removeAttribute("hidden");
+      const caption = host.querySelector(".lab-caption > span:nth-child(2)");
+      if (caption) caption.textContent = "A custom scenario (from the link)";
+    }
+    host.dataset.state = "live";
+    return;
+  }
   if (!sharedState && !changed(defaults, keys[kind] ?? [])) {
     host.dataset.state = "static";
     return;
@@ -142,9 +110,8 @@ async function main(): Promise<void> {
   host.dataset.state = "computing";
   host.setAttribute("aria-busy", "true");
   try {
-    if (kind === "flows") await flows(host, defaults);
-    else if (kind === "trace") await trace(host, defaults);
-    else if (kind === "terminal") await terminal(host, defaults);
+    if (kind === "terminal") await terminal(host, defaults);
+    else if (kind in keys) await live(host, defaults, keys[kind]!);
     // Keep "Copy embed code" true to what this frame shows.
     for (const b of document.querySelectorAll<HTMLButtonElement>(".embed-code-button")) b.dataset.embedSrc = location.pathname + location.search + location.hash;
   } catch (e) {

@@ -1,18 +1,45 @@
 /**
- * The page's engine port: the live layer's client (src/live/client.ts, its
- * store and engine worker) behind the terminal, the playground and the embed
- * pages. worker-port.ts is the terminal's own worker, used until the live
- * layer had shell sessions, kept for pages without the live layer.
+ * The page's engine: the live layer's store (src/live/client.ts), whose
+ * worker runs the engine, and the terminal's port over it. Every terminal and
+ * live panel of a page shares them, so a terminal sees the reader's edits.
+ *
+ * - an article page: the live layer's page store (the reader's saved edits, #lab= share links);
+ * - /playground/: its own store, saved per page, a #lab= share link restored;
+ * - /embed/…: a store that never persists, started from the URL's #lab= state.
+ *
+ * worker-port.ts is the terminal's own worker, from before the live layer had
+ * shell sessions; kept for a page without the live layer.
  */
+import { createLiveStore, createState, getPageStore, readSharedState, type LiveStore } from "../live/client.ts";
+import seedYaml from "../../content/seed.yaml?raw";
 import type { EnginePort } from "./port.ts";
 import { livePort } from "./live-port.ts";
 
 export * from "./port.ts";
 
+let store: Promise<LiveStore> | undefined;
+
+async function ownStore(persist: boolean): Promise<LiveStore> {
+  const authored = createState(seedYaml);
+  const shared = await readSharedState(authored, location.href);
+  return createLiveStore({
+    page: location.pathname,
+    scenarioText: seedYaml,
+    fileName: "seed.yaml",
+    persist,
+    ...(shared?.ok ? { initial: shared.state } : {}),
+  });
+}
+
+/** The page's live store. */
+export function pageStore(): Promise<LiveStore> {
+  const path = location.pathname;
+  return (store ??= path.startsWith("/embed/") ? ownStore(false) : path.startsWith("/playground") ? ownStore(true) : getPageStore());
+}
+
 let shared: EnginePort | undefined;
 
-/** The page's one engine port (every terminal and live panel of a page shares it). */
+/** The page's one engine port. */
 export function enginePort(): EnginePort {
-  // /embed pages read a custom scenario from the URL's shared state (#lab=…) and never persist.
-  return (shared ??= livePort({ fromUrl: location.pathname.startsWith("/embed/"), persist: false }));
+  return (shared ??= livePort(pageStore));
 }

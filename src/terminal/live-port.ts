@@ -4,19 +4,8 @@
  * sessions (one per Node per terminal); a scenario change is a transaction
  * on the store, and the sessions are rebuilt on it by the worker.
  */
-import {
-  createLiveStore, createState, LiveError, readSharedState, type LabStatus, type LiveStore, type TraceView,
-} from "../live/client.ts";
-import seedYaml from "../../content/seed.yaml?raw";
-import { InterruptedError, type CompletionData, type EnginePort, type FlowsQuery, type TraceQuery } from "./port.ts";
-import { traceViewText } from "./trace-text.ts";
-
-export interface LivePortOptions {
-  /** Keep the reader's edits in localStorage (the live layer's per-page store); never on /embed. */
-  readonly persist?: boolean;
-  /** Start from the URL's shared state (`#lab=…`), as /embed pages do. */
-  readonly fromUrl?: boolean;
-}
+import { LiveError, type LabStatus, type LiveStore } from "../live/client.ts";
+import { InterruptedError, type CompletionData, type EnginePort } from "./port.ts";
 
 /** Containers of the Pods the seed lab knows (the client's status has Pods, not their containers). */
 function containersOf(name: string): string[] {
@@ -26,26 +15,22 @@ function containersOf(name: string): string[] {
   return [];
 }
 
-export function livePort(opts: LivePortOptions = {}): EnginePort {
-  let storePromise: Promise<LiveStore> | undefined;
+/** A port over a live store (the page's: see engine-port.ts). */
+export function livePort(store: () => Promise<LiveStore>): EnginePort {
   const prompts = new Map<string, string>();
   const controllers = new Set<AbortController>();
   let completion: CompletionData | undefined;
   const id = `terminal-${Math.random().toString(36).slice(2, 8)}`;
   const sessionOf = (node: string): string => `${id}:${node}`;
-
-  const store = (): Promise<LiveStore> =>
-    (storePromise ??= (async () => {
-      const authored = createState(seedYaml);
-      const shared = opts.fromUrl ? await readSharedState(authored, location.href) : undefined;
-      return createLiveStore({
-        page: location.pathname,
-        scenarioText: seedYaml,
-        fileName: "seed.yaml",
-        persist: opts.persist ?? false,
-        ...(shared?.ok ? { initial: shared.state } : {}),
-      });
-    })());
+  let watching = false;
+  const watch = (s: LiveStore): void => {
+    if (watching) return;
+    watching = true;
+    // Another editor (the playground's, an article's dock) may change the scenario: names to complete change too.
+    s.subscribe((tr) => {
+      if (tr.changed.has("scenario")) completion = undefined;
+    });
+  };
 
   /** Runs a request that Ctrl-C may cancel. */
   async function cancellable<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -84,7 +69,9 @@ export function livePort(opts: LivePortOptions = {}): EnginePort {
   return {
     async load(scenario) {
       const s = await store();
+      watch(s);
       if (scenario !== undefined && s.state.scenarioText !== scenario) s.dispatch({ scenarioText: scenario, origin: "terminal" });
+      if (scenario === undefined && completion) return completion;
       const status = await s.client.status();
       if (!status.scenarioOk) throw new Error(status.scenarioErrors.map((p) => p.text).join("\n"));
       if (s.state.scenarioText !== s.authored.scenarioText) document.querySelector(".embed-custom")?.removeAttribute("hidden");
@@ -105,39 +92,6 @@ export function livePort(opts: LivePortOptions = {}): EnginePort {
       prompts.set(node, r.prompt);
       return { stdout: r.stdout, stderr: r.stderr, code: r.code, prompt: r.prompt };
     },
-    async trace(q: TraceQuery) {
-      const s = await store();
-      try {
-        const v: TraceView = await s.client.trace({
-          from: q.from,
-          to: q.to,
-          ...(q.port !== undefined ? { port: q.port } : {}),
-          ...(q.proto ? { proto: q.proto } : {}),
-          ...(q.reply ? { reply: true } : {}),
-        });
-        return { text: traceViewText(v) };
-      } catch (e) {
-        if (e instanceof LiveError && e.code === "engine") return { error: e.message };
-        throw e;
-      }
-    },
-    async flows(q: FlowsQuery) {
-      const s = await store();
-      try {
-        const v = await s.client.flows({
-          node: q.node,
-          ...(q.table !== undefined ? { table: q.table } : {}),
-          ...(q.version ? { version: q.version } : {}),
-          ...(q.names !== undefined ? { names: q.names } : {}),
-        });
-        return {
-          view: { prompt: v.prompt, command: v.command, text: v.text, flowCount: v.flowCount, ...(v.tableName ? { tableName: v.tableName } : {}) },
-        };
-      } catch (e) {
-        if (e instanceof LiveError && e.code === "engine") return { error: e.message };
-        throw e;
-      }
-    },
     get busy() {
       return controllers.size > 0;
     },
@@ -145,8 +99,8 @@ export function livePort(opts: LivePortOptions = {}): EnginePort {
       for (const ac of controllers) ac.abort();
     },
     close() {
-      void storePromise?.then((s) => s.destroy());
-      storePromise = undefined;
+      for (const node of prompts.keys()) void store().then((s) => s.client.closeShell(sessionOf(node)));
+      prompts.clear();
     },
   };
 }

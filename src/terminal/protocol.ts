@@ -1,7 +1,4 @@
-/**
- * Messages between the page and the terminal's engine worker (shell.worker.ts).
- * Plain data only: the worker owns the cluster and its shell sessions.
- */
+/** The plain data the terminal gets from the engine port. */
 
 /** What tab completion knows about the scenario: names only. */
 export interface CompletionData {
@@ -28,22 +25,3 @@ export interface ShellReply {
   /** The prompt for the next command (it changes after `kubectl exec -it … -- bash` and `exit`). */
   readonly prompt: string;
 }
-
-export type Request =
-  | { readonly id: number; readonly op: "load"; readonly scenario?: string }
-  | { readonly id: number; readonly op: "prompt"; readonly node: string }
-  | { readonly id: number; readonly op: "run"; readonly node: string; readonly line: string }
-  | { readonly id: number; readonly op: "complete-data" }
-  | {
-      readonly id: number;
-      readonly op: "trace";
-      readonly from: string;
-      readonly to: string;
-      readonly port?: number;
-      readonly proto?: "tcp" | "udp" | "icmp";
-      readonly reply?: boolean;
-    };
-
-export type Response =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };

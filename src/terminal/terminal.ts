@@ -134,6 +134,8 @@ async function setup(root: HTMLElement, opts: TerminalOptions): Promise<Terminal
       append(r.stderr, "term-line term-stderr");
       setPrompt(r.prompt);
       setStatus("");
+      // The scenario may have changed meanwhile (an editor on the page): refresh the names Tab completes.
+      data = await port.load().catch(() => data);
     } catch (e) {
       if (e instanceof InterruptedError) {
         append("^C", "term-line");

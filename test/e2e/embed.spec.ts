@@ -62,14 +62,20 @@ test("embed pages take their parameters from the URL and compute them with the e
   const shownDump = (await f.locator(".lab-flows pre").textContent()) ?? "";
   const [first, ...rest] = shownDump.split("\n");
   expect(first).toMatch(/^root@worker2:\/# ovs-ofctl dump-flows br-int table=10 --no-stats/);
-  expect(rest.join("\n")).toBe(dump!.stdout);
+  expect(rest.join("\n").trimEnd()).toBe(dump!.stdout.trimEnd());
   await expect(f.locator(".lab-caption")).toContainText("br-int on worker2, table 10");
 
-  // A trace the build did not render.
-  f = await frame(page, baseURL, "/embed/trace?from=backend1&to=frontend&port=80");
+  // A trace the build did not render, drawn by the live layer's trace.
+  f = await frame(page, baseURL, "/embed/trace?from=frontend&to=backend1&port=80");
   await expect(f.locator("[data-embed]")).toHaveAttribute("data-state", "live", { timeout: 20_000 });
-  await expect(f.locator(".embed-live")).toContainText("ovs-lab trace --from backend1 --to frontend:80");
-  await expect(f.locator(".embed-live")).toContainText(/delivered|dropped/i);
+  await expect(f.locator(".lab-trace-verdict").first()).toContainText(/^(Delivered|Dropped)/);
+  await expect(f.locator(".lab-trace-verdict").first()).toContainText("backend1");
+  await expect(f.locator(".live-dock")).toBeHidden();
+
+  // A walk lit on the topology.
+  f = await frame(page, baseURL, "/embed/topology?from=frontend&to=backend2&port=80");
+  await expect(f.locator("[data-embed]")).toHaveAttribute("data-state", "live", { timeout: 20_000 });
+  await expect(f.locator(".lab-topology svg .tp-lit").first()).toBeAttached({ timeout: 20_000 });
 
   // A bad parameter is reported, not thrown.
   f = await frame(page, baseURL, "/embed/flows?node=nosuchnode");

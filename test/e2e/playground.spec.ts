@@ -1,18 +1,28 @@
-/** /playground: its four panels, a terminal and a trace computed in the browser, and a scenario to change. */
-import { expect, test } from "@playwright/test";
+/**
+ * /playground: its four panels; live on the live layer (its scenario editor,
+ * topology and trace), with the terminal on the same store.
+ */
+import { expect, test, type Page } from "@playwright/test";
 import { engineRun, shown } from "./terminal-engine.ts";
+
+async function live(page: Page): Promise<void> {
+  await page.goto("/playground/");
+  await expect(page.locator(".playground-grid")).toHaveAttribute("data-live", "on", { timeout: 20_000 });
+}
 
 test("the playground loads with its four panels", async ({ page }) => {
   await page.goto("/playground/");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Playground");
   for (const name of ["Scenario", "Topology", "Terminal", "Trace"]) {
-    const panel = page.getByRole("region", { name });
-    await expect(panel, name).toBeVisible();
+    await expect(page.getByRole("region", { name }), name).toBeVisible();
   }
-  await expect(page.getByRole("textbox", { name: "Scenario YAML" })).toHaveValue(/kind: Cluster/);
   await expect(page.locator(".pg-topology svg")).toContainText("antrea-tun0");
   await expect(page.locator(".pg-trace .lab-trace-verdict").first()).toContainText(/^(Delivered|Dropped)/);
   await expect(page.locator(".pg-terminal input")).toBeVisible();
+  // Live: the scenario in the live layer's editor, the trace with its pickers.
+  await expect(page.locator(".playground-grid")).toHaveAttribute("data-live", "on", { timeout: 20_000 });
+  await expect(page.getByRole("textbox", { name: "Scenario YAML" })).toContainText("kind: Cluster");
+  await expect(page.locator(".pg-trace .live-trace-picker select").first()).toBeVisible();
 });
 
 test("the playground's panels sit side by side on a wide screen and stack on a phone", async ({ page }) => {
@@ -30,7 +40,7 @@ test("the playground's panels sit side by side on a wide screen and stack on a p
 });
 
 test("the playground's terminal and trace run in the browser, and an edited scenario reaches them", async ({ page }) => {
-  await page.goto("/playground/");
+  await live(page);
   const term = page.locator(".pg-terminal [data-terminal]");
   const input = term.getByRole("textbox");
   await input.click();
@@ -40,27 +50,25 @@ test("the playground's terminal and trace run in the browser, and an edited scen
   const [expected] = engineRun([{ node: "master", line: "kubectl get pods -o wide" }]);
   await expect(term.locator(".term-out").last()).toHaveText(shown(expected!.stdout));
 
-  // Trace another walk.
-  const form = page.locator(".pg-trace-form");
-  await form.getByLabel("From", { exact: true }).fill("backend2");
-  await form.getByLabel("To", { exact: true }).fill("frontend");
-  await form.getByRole("button", { name: "Trace" }).click();
-  await expect(page.locator("[data-pg-trace] .embed-live")).toContainText("--from backend2 --to frontend:80");
+  // Another walk, picked in the live trace.
+  const picker = page.locator(".pg-trace .live-trace-picker select");
+  await picker.nth(1).selectOption("backend1");
+  await expect(page.locator(".pg-trace .lab-trace-verdict").first()).toContainText("backend1", { timeout: 20_000 });
 
-  // A broken scenario is reported; the engine keeps the last good one.
-  const yaml = page.getByRole("textbox", { name: "Scenario YAML" });
-  const seed = await yaml.inputValue();
-  await yaml.fill(seed.replace("kind: Cluster", "kind: Clusterr"));
-  await page.getByRole("button", { name: "Apply to the terminal and trace" }).click();
-  await expect(page.locator(".pg-status")).toContainText("does not load");
-
-  // A Pod added to the scenario: the terminal sees it.
-  const extra = "\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: webfront, labels: { app: webfront } }\n" +
-    "spec:\n  nodeName: worker2\n  containers: [{ name: web, image: nginx }]\n";
-  await yaml.fill(seed.replace(/\n*$/, "\n") + extra);
-  await page.getByRole("button", { name: "Apply to the terminal and trace" }).click();
-  await expect(page.locator(".pg-status")).toContainText("Scenario applied", { timeout: 20_000 });
+  // A Pod added in the scenario editor: the terminal sees it.
+  const editor = page.getByRole("textbox", { name: "Scenario YAML" });
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.insertText(
+    "\n---\napiVersion: v1\nkind: Pod\nmetadata: { name: webfront, labels: { app: webfront } }\n" +
+      "spec:\n  nodeName: worker2\n  containers: [{ name: web, image: nginx }]\n",
+  );
+  await expect(page.locator(".pg-topology svg")).toContainText("webfront", { timeout: 20_000 });
   await input.fill("kubectl get pods");
   await input.press("Enter");
   await expect(term.locator(".term-out").last()).toContainText("webfront");
+  // And Tab completes its name.
+  await input.fill("kubectl exec -it webf");
+  await input.press("Tab");
+  await expect(input).toHaveValue("kubectl exec -it webfront ");
 });
