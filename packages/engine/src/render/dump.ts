@@ -7,7 +7,7 @@ import { allOnes, fieldByName } from "../ofp/fields.ts";
 import { emptyMatch, normalizeMatch, readField, setMatchField, type Match } from "../ofp/match.ts";
 import { keyValues } from "../ofp/kv.ts";
 import { parseFieldValue, parseUint, type PortResolver } from "../ofp/values.ts";
-import { formatFlowLine, type FlowStats } from "../ofp/flow.ts";
+import { dumpError, formatFlowLine, type FlowStats } from "../ofp/flow.ts";
 import { prereqsOk } from "../ofp/subfield.ts";
 import type { OfVersion } from "../ofp/actions.ts";
 import type { Bridge } from "../bridge/bridge.ts";
@@ -153,6 +153,8 @@ export function dumpFlows(bridge: Bridge, opts: DumpOptions = {}): string {
   const names = opts.names ?? false;
   const ports = bridge.resolver(names);
   let rules = [...bridge.rules()].filter((r) => selected(r, opts.filter));
+  // A reply ovs-ofctl cannot decode at this version fails the whole dump.
+  if (rules.some((r) => dumpError(r.flow, version))) throw new OfpError("dump flows (Protocol error)");
   const sorting = (opts.sort?.length ?? 0) > 0;
   if (sorting) rules = sortRules(rules, opts.sort!);
   const lines: string[] = [];
