@@ -19,7 +19,7 @@ export interface AttributeSpec {
 export interface DirectiveSpec {
   readonly kind: DirectiveKind;
   /** Component file under components/ (without .astro) and its JSX name. */
-  readonly component: "Shell" | "Flows" | "Trace" | "Topology" | "Pipeline";
+  readonly component: "Shell" | "Flows" | "Trace" | "Topology" | "Pipeline" | "terminal/Terminal";
   readonly attributes: Readonly<Record<string, AttributeSpec>>;
   /** Groups of attributes that must appear together or not at all. */
   readonly together?: readonly (readonly string[])[];
@@ -100,6 +100,13 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
     ],
     label: true,
     usage: "::topology or ::topology{from=frontend to=backendsvc port=80}",
+  },
+  terminal: {
+    kind: "leafDirective",
+    component: "terminal/Terminal",
+    attributes: { on: node },
+    label: true,
+    usage: "::terminal{on=master}",
   },
   pipeline: {
     kind: "leafDirective",

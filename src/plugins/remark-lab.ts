@@ -54,7 +54,7 @@ function plainText(nodes: readonly RootContent[]): string {
 }
 
 function jsxName(spec: DirectiveSpec): string {
-  return `Lab${spec.component}`;
+  return `Lab${spec.component.slice(spec.component.lastIndexOf("/") + 1)}`;
 }
 
 /** The ESM node MDX needs for `import LabX from "…/X.astro"` (with its estree). */
@@ -151,6 +151,10 @@ export default function remarkLab(options: RemarkLabOptions) {
             break;
           case "Pipeline":
             lab.pipeline(attrs as never);
+            break;
+          case "terminal/Terminal":
+            // The Node must exist: its session is what the terminal opens.
+            lab.world.session(attrs.on!);
             break;
         }
       } catch (e) {
