@@ -38,26 +38,83 @@ export interface ClusterOptions {
 /** The default random seed (see ClusterOptions.seed). */
 export const DEFAULT_SEED = "10";
 
+/** Node runtimes by name, built on first access. */
+class LazyRuntimes implements ReadonlyMap<string, NodeRuntime> {
+  private readonly names: readonly string[];
+  private readonly make: (name: string) => NodeRuntime;
+  private readonly made = new Map<string, NodeRuntime>();
+
+  constructor(names: readonly string[], make: (name: string) => NodeRuntime) {
+    this.names = names;
+    this.make = make;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return this.names.includes(name);
+  }
+
+  get(name: string): NodeRuntime | undefined {
+    let rt = this.made.get(name);
+    if (!rt && this.names.includes(name)) {
+      rt = this.make(name);
+      this.made.set(name, rt);
+    }
+    return rt;
+  }
+
+  /** The runtimes built so far. */
+  created(): IterableIterator<NodeRuntime> {
+    return this.made.values();
+  }
+
+  *entries(): MapIterator<[string, NodeRuntime]> {
+    for (const n of this.names) yield [n, this.get(n)!];
+  }
+
+  keys(): MapIterator<string> {
+    return this.names[Symbol.iterator]() as MapIterator<string>;
+  }
+
+  *values(): MapIterator<NodeRuntime> {
+    for (const n of this.names) yield this.get(n)!;
+  }
+
+  forEach(cb: (value: NodeRuntime, key: string, map: ReadonlyMap<string, NodeRuntime>) => void): void {
+    for (const [k, v] of this.entries()) cb(v, k, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, NodeRuntime]> {
+    return this.entries();
+  }
+}
+
 export class Cluster {
   readonly scenario: Scenario;
   readonly nodes: ReadonlyMap<string, NodeRuntime>;
+  private readonly runtimes: LazyRuntimes;
   private seedText: string;
   private portRng: () => number;
 
   constructor(scenario: Scenario, opts: ClusterOptions = {}) {
     this.scenario = scenario;
     this.seedText = String(opts.seed ?? DEFAULT_SEED);
-    const nodes = new Map<string, NodeRuntime>();
-    for (const node of scenario.nodes) {
+    // Each Node is compiled the first time something looks at it, so a
+    // 1,000-Node cluster costs only the Nodes a packet actually crosses.
+    this.runtimes = new LazyRuntimes(scenario.nodes.map((n) => n.name), (name) => {
+      const node = scenario.nodes.find((n) => n.name === name)!;
       const compiled = compileNode(scenario, node.name);
       const pinned = (node as { readonly neighborOrder?: readonly string[] }).neighborOrder ?? opts.neighborOrder?.[node.name];
       const host = buildNodeHost(scenario, node, {
         rngSeed: `${this.seedText}/${node.name}`,
         ...(pinned ? { neighborOrder: pinned } : {}),
       });
-      nodes.set(node.name, { name: node.name, node, compiled, bridge: compiled.bridge, ovsCt: new Conntrack(), host });
-    }
-    this.nodes = nodes;
+      return { name: node.name, node, compiled, bridge: compiled.bridge, ovsCt: new Conntrack(), host };
+    });
+    this.nodes = this.runtimes;
     this.portRng = mulberry32(seedOf(`${this.seedText}/ports`));
   }
 
@@ -75,7 +132,7 @@ export class Cluster {
   /** Restarts every random source from `seed`. */
   reseed(seed: string | number): void {
     this.seedText = String(seed);
-    for (const rt of this.nodes.values()) rt.host.reseed(seedOf(`${this.seedText}/${rt.name}`));
+    for (const rt of this.runtimes.created()) rt.host.reseed(seedOf(`${this.seedText}/${rt.name}`));
     this.portRng = mulberry32(seedOf(`${this.seedText}/ports`));
   }
 
