@@ -219,8 +219,26 @@ export class Dock {
     });
     const name = h("input", { type: "text", class: "live-input", "aria-label": "A name for this dump", placeholder: "Name (optional)" });
     const add = h("button", { type: "button", class: "live-button" }, "Add the dump");
+    // A large paste never goes into the text area (laying out megabytes of text would freeze the page).
+    let pasted: string | undefined;
+    const PLACEHOLDER = "Paste the output of: ovs-ofctl dump-flows br-int";
+    area.addEventListener("paste", (e) => {
+      const text = e.clipboardData?.getData("text/plain") ?? "";
+      if (text.length < 200_000) return;
+      e.preventDefault();
+      pasted = text;
+      area.value = "";
+      const mb = (text.length / 1e6).toFixed(1);
+      area.placeholder = `${mb} MB pasted (${text.split("\n").length - 1} lines): press Add the dump`;
+    });
+    area.addEventListener("input", () => {
+      pasted = undefined;
+      area.placeholder = PLACEHOLDER;
+    });
     add.addEventListener("click", () => {
-      const text = area.value;
+      const text = pasted ?? area.value;
+      pasted = undefined;
+      area.placeholder = PLACEHOLDER;
       if (!text.trim()) return;
       const ids = this.rt.store.state.pastedDumps.map((d) => d.id);
       let n = 1;

@@ -382,10 +382,7 @@ export class LiveTrace implements LiveComponent {
     const step = this.steps[this.current];
     this.stepStatus.textContent = step ? `Step ${this.current + 1} of ${n}: ${step.label}` : `${n} steps: press Forward (or →) to walk them`;
     if (!scroll) return;
-    if (step) {
-      const target = this.mode === "exact" && step.exactLine ? step.exactLine : step.el;
-      target.scrollIntoView({ block: "nearest" });
-    }
+    if (step) scrollIntoViewVertically(this.mode === "exact" && step.exactLine ? step.exactLine : step.el);
     this.rt.highlightFlow(step?.node, step?.flow);
   }
 
@@ -393,4 +390,19 @@ export class LiveTrace implements LiveComponent {
   get stepIndex(): number {
     return this.current;
   }
+}
+
+/**
+ * Scrolls the window (only vertically) so the element is in view between the
+ * sticky header and the dock. (scrollIntoView would also scroll the figure
+ * sideways, since a figure clips its wide lines.)
+ */
+function scrollIntoViewVertically(el: Element): void {
+  const r = el.getBoundingClientRect();
+  const header = document.querySelector("header")?.getBoundingClientRect().bottom ?? 0;
+  const dock = document.querySelector(".live-dock:not([data-open])")?.getBoundingClientRect().top ?? innerHeight;
+  const top = Math.max(0, header) + 8;
+  const bottom = Math.min(innerHeight, dock) - 8;
+  if (r.top < top) scrollBy({ top: r.top - top });
+  else if (r.bottom > bottom) scrollBy({ top: Math.min(r.bottom - bottom, r.top - top) });
 }

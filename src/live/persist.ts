@@ -32,6 +32,9 @@ export function loadSaved(page: string, authored: LabState): LabState | undefine
 
 export type SaveOutcome = "saved" | "cleared" | "without-dumps" | "failed";
 
+/** Pasted dumps past this many characters are not kept (localStorage holds about 5 M characters per site). */
+const MAX_DUMP_CHARS = 1_000_000;
+
 /** Saves the state (or clears the key when the state is the authored one). */
 export function save(page: string, state: LabState, authored: LabState): SaveOutcome {
   const key = storageKey(page);
@@ -40,7 +43,9 @@ export function save(page: string, state: LabState, authored: LabState): SaveOut
       localStorage.removeItem(key);
       return "cleared";
     }
+    const dumpChars = state.pastedDumps.reduce((n, d) => n + d.text.length, 0);
     try {
+      if (dumpChars > MAX_DUMP_CHARS) throw new Error("too large");
       localStorage.setItem(key, JSON.stringify(packState(state, authored)));
       return "saved";
     } catch {
