@@ -26,6 +26,34 @@ export function setupPlayground(): void {
     await startLive(store, grid, { dock: true });
     grid.dataset.live = "on";
     say("");
+    // "Copy embed code" embeds what the panels show now: the trace picked, and the edited scenario as #lab=.
+    const { encodeState } = await import("../live/client.ts");
+    const buttons = [...document.querySelectorAll<HTMLButtonElement>(".playground .embed-code-button")];
+    for (const b of buttons) b.dataset.embedBase ??= b.dataset.embedSrc ?? "";
+    let seq = 0;
+    const sync = async (): Promise<void> => {
+      const mine = ++seq;
+      const token = store.edited ? await encodeState(store.state, store.authored) : undefined;
+      if (mine !== seq) return;
+      const picked = Object.values(store.state.traces)[0];
+      for (const b of buttons) {
+        const url = new URL(b.dataset.embedBase!, location.href);
+        if (picked && (url.pathname === "/embed/trace" || url.pathname === "/embed/topology")) {
+          for (const k of ["from", "to", "port", "proto", "reply"]) url.searchParams.delete(k);
+          url.searchParams.set("from", picked.from);
+          url.searchParams.set("to", picked.to);
+          if (picked.port !== undefined) url.searchParams.set("port", String(picked.port));
+          if (picked.proto && picked.proto !== "tcp") url.searchParams.set("proto", picked.proto);
+          if (picked.reply && url.pathname === "/embed/trace") url.searchParams.set("reply", "true");
+        }
+        if (url.pathname === "/embed/terminal") url.searchParams.set("node", document.querySelector<HTMLSelectElement>(".pg-terminal .term-node")?.value ?? "master");
+        url.hash = token ? `lab=${token}` : "";
+        b.dataset.embedSrc = url.pathname + url.search + url.hash;
+      }
+    };
+    store.subscribe(() => void sync());
+    document.querySelector(".pg-terminal .term-node")?.addEventListener("change", () => void sync());
+    await sync();
   };
 
   start().catch((e: unknown) => say(`The live lab did not start: ${(e as Error).message}`));

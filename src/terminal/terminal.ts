@@ -157,6 +157,14 @@ async function setup(root: HTMLElement, opts: TerminalOptions): Promise<Terminal
     node = next;
     root.dataset.node = next;
     if (nodeSelect && nodeSelect.value !== next) nodeSelect.value = next;
+    // "Copy embed code" embeds the terminal at the Node it shows.
+    const embed = root.querySelector<HTMLButtonElement>(".embed-code-button");
+    if (embed) {
+      const url = new URL(embed.dataset.embedSrc ?? "/embed/terminal", location.href);
+      url.searchParams.set("node", next);
+      embed.dataset.embedSrc = url.pathname + url.search + url.hash;
+      embed.dataset.embedTitle = `Terminal on ${next}`;
+    }
     await refreshPrompt();
     setStatus(`Switched to ${next}.`);
   };

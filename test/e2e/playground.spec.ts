@@ -71,4 +71,18 @@ test("the playground's terminal and trace run in the browser, and an edited scen
   await input.fill("kubectl exec -it webf");
   await input.press("Tab");
   await expect(input).toHaveValue("kubectl exec -it webfront ");
+
+  // The scenario's "Copy embed code" carries the edited scenario (#lab=…): the embed shows it, and computes with it.
+  const copy = page.locator(".pg-scenario").getByRole("button", { name: "Copy embed code" });
+  await expect(copy).toHaveAttribute("data-embed-src", /^\/embed\/scenario#lab=/);
+  await copy.click();
+  const snippet = (await copy.getAttribute("data-snippet"))!;
+  const src = /src="([^"]+)"/.exec(snippet)![1]!.replace(/&amp;/g, "&");
+  await page.setContent(`<iframe src="${src}" title="lab" width="900" height="700"></iframe>`);
+  const f = page.frameLocator("iframe");
+  await expect(f.locator(".scenario-yaml")).toContainText("name: webfront", { timeout: 20_000 });
+  await expect(f.locator(".embed-custom")).toBeVisible();
+  const token = new URL(src).hash;
+  await page.setContent(`<iframe src="${new URL(`/embed/terminal?cmd=kubectl%20get%20pods${token}`, src).href}" title="lab" width="900" height="700"></iframe>`);
+  await expect(f.locator(".term-out")).toContainText("webfront", { timeout: 20_000 });
 });
