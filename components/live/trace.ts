@@ -377,8 +377,9 @@ export class LiveTrace implements LiveComponent {
       else s.el.removeAttribute("aria-current");
       s.exactLine?.classList.toggle("live-current", on);
     });
-    this.prevButton.disabled = n === 0 || this.current <= 0;
-    this.nextButton.disabled = n === 0 || this.current >= n - 1;
+    // aria-disabled, not disabled: a focused button keeps the focus (and the arrow keys) at either end.
+    this.prevButton.setAttribute("aria-disabled", String(n === 0 || this.current <= 0));
+    this.nextButton.setAttribute("aria-disabled", String(n === 0 || this.current >= n - 1));
     const step = this.steps[this.current];
     this.stepStatus.textContent = step ? `Step ${this.current + 1} of ${n}: ${step.label}` : `${n} steps: press Forward (or →) to walk them`;
     if (!scroll) return;
