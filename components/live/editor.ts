@@ -7,14 +7,14 @@
  * Edits reach the store as transactions after a short pause in typing; a
  * transaction from elsewhere (Reset, a restored state) replaces the text.
  */
-import { EditorState, type Extension } from "@codemirror/state";
+import { EditorState, RangeSet, StateEffect, StateField, type Extension, type Range } from "@codemirror/state";
 import {
-  EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder as placeholderExt,
+  Decoration, EditorView, GutterMarker, drawSelection, gutter, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers,
+  placeholder as placeholderExt, type DecorationSet,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { yaml } from "@codemirror/lang-yaml";
-import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { tags as t } from "@lezer/highlight";
 import type {
   EditorHandle, EditorModule, FlowsEditorOptions, Problem, ScenarioEditorOptions, TextEditorOptions, Transaction,
@@ -63,6 +63,66 @@ const baseTheme = EditorView.theme({
   ".cm-content": { caretColor: "var(--fg)" },
 });
 
+// ---------------------------------------------------------------- error markers
+// (A few lines instead of @codemirror/lint: a mark on the offending text and
+// a marker in the gutter, both carrying the tool's message as their title.)
+
+interface Diagnostic {
+  readonly from: number;
+  readonly to: number;
+  readonly message: string;
+}
+
+const setProblems = StateEffect.define<readonly Diagnostic[]>();
+
+class ProblemMarker extends GutterMarker {
+  readonly message: string;
+  constructor(message: string) {
+    super();
+    this.message = message;
+  }
+  override eq(other: GutterMarker): boolean {
+    return other instanceof ProblemMarker && other.message === this.message;
+  }
+  override toDOM(): Node {
+    const el = document.createElement("span");
+    el.className = "cm-lint-marker cm-lint-marker-error";
+    el.title = this.message;
+    el.textContent = "●";
+    return el;
+  }
+}
+
+const problemsField = StateField.define<{ marks: DecorationSet; markers: RangeSet<GutterMarker> }>({
+  create: () => ({ marks: Decoration.none, markers: RangeSet.empty }),
+  update(value, tr) {
+    let { marks, markers } = value;
+    if (tr.docChanged) {
+      marks = marks.map(tr.changes);
+      markers = markers.map(tr.changes);
+    }
+    for (const e of tr.effects) {
+      if (!e.is(setProblems)) continue;
+      const sorted = [...e.value].sort((a, b) => a.from - b.from || a.to - b.to);
+      marks = Decoration.set(
+        sorted.map((d) => Decoration.mark({ class: "cm-lintRange cm-lintRange-error", attributes: { title: d.message } }).range(d.from, d.to)),
+        true,
+      );
+      const perLine = new Map<number, string[]>();
+      for (const d of sorted) {
+        const at = tr.state.doc.lineAt(d.from).from;
+        perLine.set(at, [...(perLine.get(at) ?? []), d.message]);
+      }
+      markers = RangeSet.of([...perLine].map(([at, msgs]): Range<GutterMarker> => new ProblemMarker(msgs.join("\n")).range(at)), true);
+    }
+    return { marks, markers };
+  },
+  provide: (f) => [
+    EditorView.decorations.from(f, (v) => v.marks),
+    gutter({ class: "cm-gutter-lint", markers: (view) => view.state.field(f).markers }),
+  ],
+});
+
 function toDiagnostics(view: EditorView, problems: readonly Problem[]): Diagnostic[] {
   const doc = view.state.doc;
   return problems.map((p) => {
@@ -70,7 +130,7 @@ function toDiagnostics(view: EditorView, problems: readonly Problem[]): Diagnost
     const from = Math.min(line.to, line.from + Math.max(0, p.column - 1));
     let to = p.length !== undefined ? Math.min(doc.length, from + p.length) : line.to;
     if (to <= from) to = Math.min(line.to, from + 1);
-    return { from, to, severity: "error", message: p.text, source: "lab" };
+    return { from, to, message: p.text };
   });
 }
 
@@ -99,7 +159,7 @@ function make(parent: HTMLElement, doc: string, label: string, extensions: Exten
         highlightActiveLine(),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         syntaxHighlighting(labHighlight),
-        lintGutter(),
+        problemsField,
         baseTheme,
         EditorView.contentAttributes.of({ "aria-label": label }),
         EditorView.updateListener.of((u) => {
@@ -114,7 +174,7 @@ function make(parent: HTMLElement, doc: string, label: string, extensions: Exten
   });
   const handle: EditorHandle = {
     focus: () => view.focus(),
-    setProblems: (problems) => view.dispatch(setDiagnostics(view.state, toDiagnostics(view, problems))),
+    setProblems: (problems) => view.dispatch({ effects: setProblems.of(toDiagnostics(view, problems)) }),
     setText: (text) => {
       if (text === view.state.doc.toString()) return;
       silent = true;
