@@ -6,7 +6,9 @@
  *  2. a 10-table trace over 100k flows vs the same trace with linear lookups;
  *  3. our trace vs a real `ovs-appctl ofproto/trace` on the same flows (when OVS is installed);
  *  4. parsing + printing 100k Antrea-shaped flows vs `ovs-ofctl parse-flows`
- *     (OVS's C parser) and OVS's Python flow library (when installed).
+ *     (OVS's C parser) and OVS's Python flow library (when installed);
+ *  5. clusters of 3, 100 and 1,000 Nodes: load, one Node's compile, memory,
+ *     and a cross-Node trace (bench/cluster.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import { Bridge } from "../src/bridge/bridge.ts";
 import type { Rule } from "../src/bridge/classifier.ts";
 import { SLOT_COUNT, SLOT } from "../src/ofp/fields.ts";
 import * as engine from "../src/index.ts";
+import { benchClusters } from "./cluster.ts";
 
 const log = (s: string) => process.stdout.write(s + "\n");
 
@@ -257,3 +260,4 @@ function benchParsePrint(): void {
 benchLookups();
 benchTrace();
 benchParsePrint();
+benchClusters(log);

@@ -148,12 +148,28 @@ export class Cluster {
   /** `NAME` (namespace `defaultNamespace`) or `NAMESPACE/NAME`. */
   pod(ref: string, defaultNamespace = "default"): Pod | undefined {
     const key = ref.includes("/") ? ref : `${defaultNamespace}/${ref}`;
-    return this.scenario.pods.find((p) => keyOf(p) === key);
+    return this.podIndex().byKey.get(key);
   }
 
   /** The Pod (with its own network namespace) that has `ip`. */
   podByIp(ip: string): Pod | undefined {
-    return this.scenario.pods.find((p) => p.lab && p.status.podIP === ip);
+    return this.podIndex().byIp.get(ip);
+  }
+
+  private podLookup: { byKey: Map<string, Pod>; byIp: Map<string, Pod> } | undefined;
+
+  private podIndex(): { byKey: Map<string, Pod>; byIp: Map<string, Pod> } {
+    if (!this.podLookup) {
+      const byKey = new Map<string, Pod>();
+      const byIp = new Map<string, Pod>();
+      for (const p of this.scenario.pods) {
+        const k = keyOf(p);
+        if (!byKey.has(k)) byKey.set(k, p);
+        if (p.lab && !byIp.has(p.status.podIP)) byIp.set(p.status.podIP, p);
+      }
+      this.podLookup = { byKey, byIp };
+    }
+    return this.podLookup;
   }
 
   service(ref: string, defaultNamespace = "default"): Service | undefined {

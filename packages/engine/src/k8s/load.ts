@@ -713,9 +713,15 @@ function buildPods(L: Loader, ctx: ClusterCtx, raws: RawObject[], checkNs: (o: R
   // Per-Node identities.
   const pods: Pod[] = [];
   const allIps = new Map<number, string>();
+  const draftsByNode = new Map<string, PodDraft[]>();
+  for (const d of drafts) {
+    const list = draftsByNode.get(d.nodeName);
+    if (list) list.push(d);
+    else draftsByNode.set(d.nodeName, [d]);
+  }
   for (const n of ctx.nodes) {
     const cidr = parseCidr(n.podCIDR)!;
-    const local = drafts.filter((d) => d.nodeName === n.name);
+    const local = draftsByNode.get(n.name) ?? [];
     const ipOf = new Map<PodDraft, number>();
     const usedIps = new Set<number>([cidr.base, cidr.base + 1, cidr.base + cidrSize(cidr) - 1]);
     const ofOf = new Map<PodDraft, number>();

@@ -66,17 +66,63 @@ export function memberOf(p: Pod): GroupMember {
   };
 }
 
+/** Non-host-network Pods of a scenario by namespace and by `namespace/key=value` label. */
+interface PodIndex {
+  readonly byNamespace: ReadonlyMap<string, readonly Pod[]>;
+  readonly byLabel: ReadonlyMap<string, readonly Pod[]>;
+}
+
+const podIndexes = new WeakMap<Scenario, PodIndex>();
+
+function podIndex(s: Scenario): PodIndex {
+  let idx = podIndexes.get(s);
+  if (idx) return idx;
+  const byNamespace = new Map<string, Pod[]>();
+  const byLabel = new Map<string, Pod[]>();
+  const push = (m: Map<string, Pod[]>, k: string, p: Pod) => {
+    const list = m.get(k);
+    if (list) list.push(p);
+    else m.set(k, [p]);
+  };
+  for (const p of s.pods) {
+    if (p.spec.hostNetwork) continue;
+    const ns = p.metadata.namespace;
+    push(byNamespace, ns, p);
+    for (const [k, v] of Object.entries(p.metadata.labels)) push(byLabel, `${ns}\u0000${k}\u0000${v}`, p);
+  }
+  idx = { byNamespace, byLabel };
+  podIndexes.set(s, idx);
+  return idx;
+}
+
 /**
- * Pods a peer selects. Host-network Pods are left out of groups: Antrea
- * cannot enforce policy on them, and their IP is the Node's.
+ * Pods of `namespaces` that `sel` selects, without host-network Pods (Antrea
+ * cannot enforce policy on them, and their IP is the Node's). A selector's
+ * matchLabels narrow the candidates through the index first.
  */
+function selectIndexed(s: Scenario, namespaces: ReadonlySet<string>, sel: LabelSelector): Pod[] {
+  const idx = podIndex(s);
+  const out: Pod[] = [];
+  const labels = Object.entries(sel.matchLabels);
+  for (const ns of namespaces) {
+    let candidates = idx.byNamespace.get(ns) ?? [];
+    for (const [k, v] of labels) {
+      const bucket = idx.byLabel.get(`${ns}\u0000${k}\u0000${v}`) ?? [];
+      if (bucket.length < candidates.length) candidates = bucket;
+    }
+    for (const p of candidates) if (matchSelector(sel, p.metadata.labels)) out.push(p);
+  }
+  return out;
+}
+
+/** Pods a peer selects. */
 function selectPeerPods(s: Scenario, np: NetworkPolicy, peer: NetworkPolicyPeer): Pod[] {
   const nsSel = peer.namespaceSelector;
   const podSel = peer.podSelector ?? ALL_NAMESPACES;
   const namespaces = nsSel
     ? new Set(s.namespaces.filter((n) => matchSelector(nsSel, n.metadata.labels)).map((n) => n.metadata.name))
     : new Set([np.metadata.namespace]);
-  return s.pods.filter((p) => !p.spec.hostNetwork && namespaces.has(p.metadata.namespace) && matchSelector(podSel, p.metadata.labels));
+  return selectIndexed(s, namespaces, podSel);
 }
 
 function byIp(a: GroupMember, b: GroupMember): number {
@@ -121,9 +167,25 @@ function toServices(ports: readonly NetworkPolicyPort[]): RuleService[] | undefi
  *   deny-all ingress, deny-all egress.
  */
 export function processNetworkPolicy(s: Scenario, np: NetworkPolicy, order: ConjIdOrder = "manifest"): InternalPolicy {
+  // The controller's result depends only on the scenario: every Node's agent shares it.
+  let byOrder = processed.get(np);
+  if (!byOrder || byOrder.scenario !== s) {
+    byOrder = { scenario: s, results: new Map() };
+    processed.set(np, byOrder);
+  }
+  let result = byOrder.results.get(order);
+  if (!result) {
+    result = processUncached(s, np, order);
+    byOrder.results.set(order, result);
+  }
+  return result;
+}
+
+const processed = new WeakMap<NetworkPolicy, { scenario: Scenario; results: Map<ConjIdOrder, InternalPolicy> }>();
+
+function processUncached(s: Scenario, np: NetworkPolicy, order: ConjIdOrder): InternalPolicy {
   const key = keyOf(np);
-  const appliedTo = uniqueMembers(s.pods.filter((p) =>
-    !p.spec.hostNetwork && p.metadata.namespace === np.metadata.namespace && matchSelector(np.spec.podSelector, p.metadata.labels)));
+  const appliedTo = uniqueMembers(selectIndexed(s, new Set([np.metadata.namespace]), np.spec.podSelector));
   const ingress: ControllerRule[] = np.spec.ingress.map((r, i) => {
     const named = r.ports.some((p) => typeof p.port === "string");
     const services = toServices(r.ports);
