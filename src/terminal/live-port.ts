@@ -90,7 +90,7 @@ export function livePort(store: () => Promise<LiveStore>): EnginePort {
       const s = await store();
       const r = await cancellable((signal) => s.client.runShell(node, line, sessionOf(node), { signal }));
       prompts.set(node, r.prompt);
-      return { stdout: r.stdout, stderr: r.stderr, code: r.code, prompt: r.prompt };
+      return { stdout: r.stdout, stderr: r.stderr, code: r.code, prompt: r.prompt, rebuilt: r.rebuilt };
     },
     get busy() {
       return controllers.size > 0;

@@ -24,4 +24,6 @@ export interface ShellReply {
   readonly code: number;
   /** The prompt for the next command (it changes after `kubectl exec -it … -- bash` and `exit`). */
   readonly prompt: string;
+  /** The lab changed since the session's last command: it was replayed on the new state first. */
+  readonly rebuilt?: boolean;
 }

@@ -130,6 +130,7 @@ async function setup(root: HTMLElement, opts: TerminalOptions): Promise<Terminal
     setStatus("Running… (Ctrl-C stops)");
     try {
       const r = await port.run(node, line);
+      if (r.rebuilt) append("(the lab changed: this session was replayed on the new state first)", "term-line term-note");
       append(r.stdout, "term-line term-out");
       append(r.stderr, "term-line term-stderr");
       setPrompt(r.prompt);
