@@ -38,3 +38,25 @@ describe("input size limits", () => {
     expect(past.prompt).toBe("vmware@worker1:~$");
   });
 });
+
+describe("flow text limits", async () => {
+  const { parseFlowFile } = await import("../src/ofp/flow.ts");
+  it("loads flows up to the line limit and stops past it at the line that crosses it", () => {
+    const at = Array.from({ length: LIMITS.flowLines }, (_, i) => `priority=${i % 60000},actions=drop`).join("\n");
+    const r = parseFlowFile(at);
+    expect(r.errors).toEqual([]);
+    expect(r.flows).toHaveLength(LIMITS.flowLines);
+    const past = parseFlowFile(at + "\npriority=1,actions=drop\npriority=2,actions=drop");
+    expect(past.flows).toHaveLength(LIMITS.flowLines);
+    expect(past.errors).toHaveLength(1);
+    expect(past.errors[0]!.message).toBe(`more than ${LIMITS.flowLines} flows; the limit is ${LIMITS.flowLines}, the rest was not loaded`);
+    expect(past.errors[0]!.position).toEqual({ line: LIMITS.flowLines + 1, column: 1 });
+  });
+
+  it("refuses a paste over the byte limit without parsing it", () => {
+    const at = "#" + "x".repeat(LIMITS.flowTextBytes - 1);
+    expect(parseFlowFile(at).errors).toEqual([]);
+    const r = parseFlowFile(at + "x");
+    expect(r.errors[0]!.message).toBe(`the flows are ${LIMITS.flowTextBytes + 1} bytes, over the limit of 16 MiB; nothing was loaded`);
+  });
+});

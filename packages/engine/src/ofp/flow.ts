@@ -2,6 +2,7 @@
  * Flows in `ovs-ofctl add-flow(s)` / `dump-flows` syntax: parsing with
  * positions and ovs-ofctl's error messages, and printing of a flow line.
  */
+import { LIMITS, formatBytes, utf8Length } from "../limits.ts";
 import { OfpError, type Position } from "./errors.ts";
 import {
   allOnes, fieldByName, FIELDS, wholeMask, ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLSM, ETH_TYPE_RARP,
@@ -328,6 +329,11 @@ export function parseFlowFile(text: string, ctx: FlowParseContext = {}): FlowFil
   const flows: Flow[] = [];
   const lines: number[] = [];
   const errors: OfpError[] = [];
+  const size = utf8Length(text);
+  if (size > LIMITS.flowTextBytes) {
+    const message = `the flows are ${size} bytes, over the limit of ${formatBytes(LIMITS.flowTextBytes)}; nothing was loaded`;
+    return { flows, lines, errors: [new OfpError(message, { line: 1, column: 1 })] };
+  }
   const rows = text.split("\n");
   for (let i = 0; i < rows.length; i++) {
     let row = rows[i]!;
@@ -338,6 +344,10 @@ export function parseFlowFile(text: string, ctx: FlowParseContext = {}): FlowFil
     const body = row.trim();
     if (!body) continue;
     if (/^(NXST|OFPST)_FLOW reply\b/.test(body)) continue;
+    if (flows.length + errors.length >= LIMITS.flowLines) {
+      errors.push(new OfpError(`more than ${LIMITS.flowLines} flows; the limit is ${LIMITS.flowLines}, the rest was not loaded`, { line: i + 1, column: 1 }));
+      break;
+    }
     try {
       flows.push(parseFlow(body, ctx, i + 1, lead));
       lines.push(i + 1);
