@@ -10,9 +10,31 @@ const root = document.documentElement;
 root.classList.add("js");
 const params = new URLSearchParams(location.search);
 const theme = params.get("theme");
-if (theme === "light" || theme === "dark") root.setAttribute("data-theme", theme);
+// ?theme=light|dark, else the reader's system setting (never a saved choice: embeds read no storage).
+root.setAttribute(
+  "data-theme",
+  theme === "light" || theme === "dark" ? theme : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+);
 
 const host = document.querySelector<HTMLElement>("[data-embed]");
+
+/**
+ * Framed, the page tells its parent how tall it is, so a course page can size
+ * the iframe: `message` events with `{ type: "ovs-lab:height", height, path }`.
+ */
+function reportHeight(): void {
+  if (window.parent === window) return;
+  let last = 0;
+  const send = (): void => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: "ovs-lab:height", height, path: location.pathname }, "*");
+  };
+  new ResizeObserver(send).observe(document.body);
+  send();
+}
+reportHeight();
 
 /** The page's parameters that differ from what the server rendered. */
 function changed(defaults: Record<string, string>, names: readonly string[]): boolean {

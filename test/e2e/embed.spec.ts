@@ -125,6 +125,25 @@ test("embed pages set no cookies and use no storage", async ({ page, context, ba
   expect(await context.cookies()).toEqual([]);
 });
 
+test("a framed embed page tells its parent its height", async ({ page, baseURL }) => {
+  await page.setContent("<!doctype html><title>A course</title>");
+  await page.evaluate(() => {
+    (window as unknown as { heights: unknown[] }).heights = [];
+    addEventListener("message", (e) => (window as unknown as { heights: unknown[] }).heights.push(e.data));
+  });
+  await page.evaluate((src) => {
+    const f = document.createElement("iframe");
+    f.src = src;
+    f.title = "lab";
+    document.body.append(f);
+  }, new URL("/embed/flows", baseURL).href);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { heights: { type: string; height: number }[] }).heights.at(-1)))
+    .toMatchObject({ type: "ovs-lab:height", path: expect.stringMatching(/^\/embed\/flows\/?$/) });
+  const h = await page.evaluate(() => (window as unknown as { heights: { height: number }[] }).heights.at(-1)!.height);
+  expect(h).toBeGreaterThan(100);
+});
+
 test("embed pages may be framed: no X-Frame-Options and no frame-ancestors in their policy", async ({ request }) => {
   for (const path of builtPages().filter((p) => p.startsWith("/embed/"))) {
     const res = await request.get(path);
