@@ -195,3 +195,28 @@ test("Copy embed code copies the iframe of that very component", async ({ page, 
   await expect(f.locator(".lab-flows pre")).toContainText(`br-int`);
   await expect(f.locator(".lab-caption")).toContainText(`br-int on ${node}`);
 });
+
+test("a shell block's Copy embed code opens a terminal that runs the block's commands", async ({ page, baseURL }) => {
+  let found = false;
+  for (const path of builtPages()) {
+    if (path.startsWith("/embed/") || path === "/playground/") continue;
+    await page.goto(path);
+    if (await page.locator(".lab-shell").count()) {
+      found = true;
+      break;
+    }
+  }
+  expect(found).toBe(true);
+  const figure = page.locator(".lab-shell").first();
+  const commands = JSON.parse((await figure.getAttribute("data-live-args"))!).commands as string;
+  const lines = JSON.parse(commands) as string[];
+  const button = figure.getByRole("button", { name: "Copy embed code" });
+  await button.click();
+  const snippet = (await button.getAttribute("data-snippet"))!;
+  const src = /src="([^"]+)"/.exec(snippet)![1]!.replace(/&amp;/g, "&");
+  expect(new URL(src).searchParams.getAll("cmd")).toEqual(lines);
+  const f = await frame(page, baseURL, src);
+  await expect(f.locator(".term-cmd")).toHaveCount(lines.length, { timeout: 20_000 });
+  await expect(f.locator(".term-cmd").last()).toContainText(lines.at(-1)!);
+  await expect(f.locator(".term-stderr")).toHaveCount(0);
+});
