@@ -12,6 +12,10 @@ export const LIMITS = {
   flowLines: 200_000,
   /** One command line typed at a prompt. */
   shellLineBytes: 64 * 1024,
+  /** A URL's lab state token (`#lab=…`), in characters: well under the 2 MB a browser takes in a URL. */
+  urlStateChars: 1024 * 1024,
+  /** The JSON a URL's lab state inflates to: a scenario and flow texts at their limits fit. */
+  urlStateBytes: 32 * 1024 * 1024,
 } as const;
 
 /** Human-readable size: "8 MiB", "64 KiB". */

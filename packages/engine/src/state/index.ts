@@ -9,7 +9,7 @@ export { LabDerivations, CancelledError, overrideKey, ofpProblem, FLOWS_FILE_NAM
 export { diffLines, type DiffLine, type DiffMark } from "./diff.ts";
 export { liveTrace, conntrackOf, splitPasses, LiveTraceError, type LiveTraceOptions } from "./trace.ts";
 export {
-  encodeState, decodeState, packState, unpackState, base64urlEncode, base64urlDecode, URL_FORMAT_VERSION,
+  encodeState, decodeState, packState, unpackState, base64urlEncode, base64urlDecode, base64urlProblem, URL_FORMAT_VERSION,
   type DecodeResult, type UrlStateError, type UrlStateErrorCode, type Packed,
 } from "./url.ts";
 export { hash53, Lru } from "./memo.ts";

@@ -222,33 +222,53 @@ export function isEdited(state: LabState, authored: LabState): boolean {
   return changedParts(state, authored).size > 0;
 }
 
+/** A state's shape problem: what is wrong, and the field at fault (`flowOverrides.worker1`, `traces.trace-0.port`, `$` for the whole value). */
+export interface StateShapeIssue {
+  readonly field: string;
+  readonly problem: string;
+}
+
 /**
  * Checks that an unknown value has the shape of a LabState (for states read
  * back from storage or a URL). Returns the problem, or undefined when fine.
  */
 export function stateShapeProblem(v: unknown): string | undefined {
-  if (!v || typeof v !== "object") return "the state is not an object";
+  return stateShapeIssue(v)?.problem;
+}
+
+/** As stateShapeProblem, with the field at fault. */
+export function stateShapeIssue(v: unknown): StateShapeIssue | undefined {
+  const issue = (field: string, problem: string): StateShapeIssue => ({ field, problem });
+  if (!v || typeof v !== "object" || Array.isArray(v)) return issue("$", "the state is not an object");
   const s = v as Record<string, unknown>;
-  if (s.version !== STATE_VERSION) return `state version ${JSON.stringify(s.version)} is not ${STATE_VERSION}`;
-  if (typeof s.scenarioText !== "string") return "scenarioText is not a string";
-  const isStrRecord = (r: unknown): boolean =>
-    !!r && typeof r === "object" && !Array.isArray(r) && Object.values(r).every((x) => typeof x === "string");
-  if (!isStrRecord(s.flowOverrides)) return "flowOverrides is not a record of strings";
-  if (!isStrRecord(s.options)) return "options is not a record of strings";
-  if (!Array.isArray(s.pastedDumps)) return "pastedDumps is not a list";
-  for (const d of s.pastedDumps as unknown[]) {
-    const x = d as Record<string, unknown>;
-    if (!x || typeof x.id !== "string" || typeof x.name !== "string" || typeof x.text !== "string") return "a pasted dump lacks id, name or text";
+  if (s.version !== STATE_VERSION) return issue("version", `state version ${JSON.stringify(s.version)} is not ${STATE_VERSION}`);
+  if (typeof s.scenarioText !== "string") return issue("scenarioText", "scenarioText is not a string");
+  const notString = (r: unknown): string | undefined =>
+    !r || typeof r !== "object" || Array.isArray(r) ? "" : Object.keys(r).find((k) => typeof (r as Record<string, unknown>)[k] !== "string");
+  for (const name of ["flowOverrides", "options"] as const) {
+    const bad = notString(s[name]);
+    if (bad !== undefined) return issue(bad === "" ? name : `${name}.${bad}`, `${name} is not a record of strings`);
   }
-  if (!s.traces || typeof s.traces !== "object" || Array.isArray(s.traces)) return "traces is not a record";
+  if (!Array.isArray(s.pastedDumps)) return issue("pastedDumps", "pastedDumps is not a list");
+  for (const [i, d] of (s.pastedDumps as unknown[]).entries()) {
+    const x = d as Record<string, unknown>;
+    if (!x || typeof x !== "object") return issue(`pastedDumps[${i}]`, "a pasted dump lacks id, name or text");
+    for (const k of ["id", "name", "text"]) {
+      if (typeof x[k] !== "string") return issue(`pastedDumps[${i}].${k}`, "a pasted dump lacks id, name or text");
+    }
+  }
+  if (!s.traces || typeof s.traces !== "object" || Array.isArray(s.traces)) return issue("traces", "traces is not a record");
   for (const [id, q] of Object.entries(s.traces as Record<string, unknown>)) {
     const t = q as Record<string, unknown>;
-    if (!t || typeof t.from !== "string" || typeof t.to !== "string") return `trace ${id} lacks from or to`;
-    if (t.port !== undefined && (typeof t.port !== "number" || !Number.isInteger(t.port) || t.port < 0 || t.port > 65535)) return `trace ${id} has a bad port`;
-    if (t.proto !== undefined && t.proto !== "tcp" && t.proto !== "udp" && t.proto !== "icmp") return `trace ${id} has a bad proto`;
-    if (t.reply !== undefined && typeof t.reply !== "boolean") return `trace ${id} has a bad reply flag`;
-    if (t.node !== undefined && typeof t.node !== "string") return `trace ${id} has a bad node`;
-    if (t.endpoint !== undefined && typeof t.endpoint !== "string") return `trace ${id} has a bad endpoint`;
+    const at = (k?: string): string => `traces.${id}${k ? `.${k}` : ""}`;
+    if (!t || typeof t !== "object") return issue(at(), `trace ${id} lacks from or to`);
+    if (typeof t.from !== "string") return issue(at("from"), `trace ${id} lacks from or to`);
+    if (typeof t.to !== "string") return issue(at("to"), `trace ${id} lacks from or to`);
+    if (t.port !== undefined && (typeof t.port !== "number" || !Number.isInteger(t.port) || t.port < 0 || t.port > 65535)) return issue(at("port"), `trace ${id} has a bad port`);
+    if (t.proto !== undefined && t.proto !== "tcp" && t.proto !== "udp" && t.proto !== "icmp") return issue(at("proto"), `trace ${id} has a bad proto`);
+    if (t.reply !== undefined && typeof t.reply !== "boolean") return issue(at("reply"), `trace ${id} has a bad reply flag`);
+    if (t.node !== undefined && typeof t.node !== "string") return issue(at("node"), `trace ${id} has a bad node`);
+    if (t.endpoint !== undefined && typeof t.endpoint !== "string") return issue(at("endpoint"), `trace ${id} has a bad endpoint`);
   }
   return undefined;
 }

@@ -7,15 +7,21 @@
  *
  * Parts equal to the authored state are left out of the token (a page's
  * share link with only a moved Pod stays short), so decoding needs the same
- * authored state. Decoding never throws: it returns a typed error.
+ * authored state. Decoding never throws: it returns a typed error that says
+ * where the token is at fault (`position`, a character offset in the token)
+ * or which part of the decoded state is (`field`). A token longer than
+ * LIMITS.urlStateChars, or inflating past LIMITS.urlStateBytes, is refused.
  */
-import { normalizeState, stateShapeProblem, STATE_VERSION, type LabState } from "./state.ts";
+import { LIMITS, formatBytes } from "../limits.ts";
+import { normalizeState, stateShapeIssue, STATE_VERSION, type LabState } from "./state.ts";
 
 export const URL_FORMAT_VERSION = 1;
 
 export type UrlStateErrorCode =
-  /** The token does not start with a known format version (`1.`). */
+  /** The token does not start with a known format version (`1.`), or its state has another version (`v`). */
   | "unsupported-version"
+  /** The token is longer than LIMITS.urlStateChars, or inflates past LIMITS.urlStateBytes. */
+  | "too-large"
   /** Characters outside base64url, or a length base64 cannot have. */
   | "bad-base64"
   /** The bytes do not inflate (truncated or altered link). */
@@ -31,6 +37,13 @@ export interface UrlStateError {
   readonly code: UrlStateErrorCode;
   /** A sentence for the reader ("This link is damaged: …"). */
   readonly message: string;
+  /** Offset (0-based) of the first character of the token at fault, for problems found before inflating. */
+  readonly position?: number;
+  /**
+   * The part of the decoded state at fault, for problems found after inflating: `v`, `scenarioText`,
+   * `pastedDumps[0].name`, `traces.trace-0.port`, …; `$` when it is the whole decoded text.
+   */
+  readonly field?: string;
 }
 
 export type DecodeResult = { readonly ok: true; readonly state: LabState } | { readonly ok: false; readonly error: UrlStateError };
@@ -88,7 +101,21 @@ export function base64urlDecode(text: string): Uint8Array | undefined {
   return out.subarray(0, o);
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+/** Offset of the first character that makes `text` not base64url (as base64urlDecode reads it), or undefined. */
+export function base64urlProblem(text: string): number | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || B64_INDEX[c]! < 0) return i;
+  }
+  // One character past a group of four, or leftover bits that are not zero: the last character is at fault.
+  if (text.length % 4 === 1) return text.length - 1;
+  if (base64urlDecode(text) === undefined) return text.length - 1;
+  return undefined;
+}
+
+class TooLarge extends Error {}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream, maxBytes = Infinity): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   // Write and close without awaiting: the readable side must be drained concurrently.
   const done = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
@@ -101,6 +128,11 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
     if (end) break;
     chunks.push(value);
     size += value.length;
+    if (size > maxBytes) {
+      // A small token can inflate to gigabytes: stop reading at the limit.
+      reader.cancel().catch(() => undefined);
+      throw new TooLarge();
+    }
   }
   await done;
   const out = new Uint8Array(size);
@@ -127,60 +159,105 @@ export function packState(state: LabState, authored: LabState): Packed {
   return p;
 }
 
-/** The URL token of a state (see the module comment). Rejects only where the platform lacks CompressionStream. */
+/**
+ * The URL token of a state (see the module comment). Rejects where the platform lacks CompressionStream, and
+ * when the token would be past what decodeState reads (LIMITS.urlStateChars, LIMITS.urlStateBytes).
+ */
 export async function encodeState(state: LabState, authored: LabState): Promise<string> {
   if (!hasStreams()) throw new Error("this browser cannot compress (no CompressionStream)");
-  const json = JSON.stringify(packState(state, authored));
-  const bytes = await pipe(new TextEncoder().encode(json), new CompressionStream("deflate-raw"));
-  return `${URL_FORMAT_VERSION}.${base64urlEncode(bytes)}`;
+  const raw = new TextEncoder().encode(JSON.stringify(packState(state, authored)));
+  if (raw.length > LIMITS.urlStateBytes) throw new Error(`the lab state is too large for a link (over ${formatBytes(LIMITS.urlStateBytes)})`);
+  const bytes = await pipe(raw, new CompressionStream("deflate-raw"));
+  const token = `${URL_FORMAT_VERSION}.${base64urlEncode(bytes)}`;
+  if (token.length > LIMITS.urlStateChars) throw new Error(`the lab state is too large for a link (over ${formatBytes(LIMITS.urlStateChars)} once compressed)`);
+  return token;
 }
 
-const fail = (code: UrlStateErrorCode, message: string): DecodeResult => ({ ok: false, error: { code, message } });
+type Where = { position: number } | { field: string };
+const fail = (code: UrlStateErrorCode, message: string, where: Where): DecodeResult => ({ ok: false, error: { code, message, ...where } });
 
 /** The state a token holds, on top of the authored state; never throws. */
 export async function decodeState(token: string, authored: LabState): Promise<DecodeResult> {
   try {
-    const m = /^(\d+)\.([\s\S]*)$/.exec(token);
-    if (!m || Number(m[1]) !== URL_FORMAT_VERSION) {
-      return fail("unsupported-version", `This link's lab state has a format this page does not know (${m ? `version ${m[1]}` : "no version"}).`);
+    if (token.length > LIMITS.urlStateChars) {
+      return fail(
+        "too-large",
+        `This link's lab state is too large: ${token.length} characters, over the limit of ${formatBytes(LIMITS.urlStateChars)}.`,
+        { position: LIMITS.urlStateChars },
+      );
     }
-    if (!hasStreams()) return fail("unsupported-platform", "This browser cannot decompress the link's lab state (no DecompressionStream).");
-    const bytes = base64urlDecode(m[2]!);
-    if (!bytes) return fail("bad-base64", "This link's lab state is damaged: it is not base64url text.");
+    const m = /^(\d+)\./.exec(token);
+    if (!m) return fail("unsupported-version", "This link's lab state has a format this page does not know (no version).", { position: 0 });
+    const version = Number(m[1]);
+    if (version !== URL_FORMAT_VERSION) {
+      return fail(
+        "unsupported-version",
+        version > URL_FORMAT_VERSION
+          ? `This link was made by a newer version of the lab (link format ${m[1]}); this page reads format ${URL_FORMAT_VERSION}.`
+          : `This link's lab state has a format this page does not know (version ${m[1]}).`,
+        { position: 0 },
+      );
+    }
+    const start = m[0].length;
+    if (!hasStreams()) return fail("unsupported-platform", "This browser cannot decompress the link's lab state (no DecompressionStream).", { position: start });
+    const payload = token.slice(start);
+    const bytes = base64urlDecode(payload);
+    if (!bytes) {
+      const at = start + (base64urlProblem(payload) ?? 0);
+      return fail("bad-base64", `This link's lab state is damaged: it is not base64url text (at character ${at + 1}).`, { position: at });
+    }
     let inflated: Uint8Array;
     try {
-      inflated = await pipe(bytes, new DecompressionStream("deflate-raw"));
-    } catch {
-      return fail("bad-compression", "This link's lab state is damaged: it does not decompress (the link may be cut short).");
+      inflated = await pipe(bytes, new DecompressionStream("deflate-raw"), LIMITS.urlStateBytes);
+    } catch (e) {
+      if (e instanceof TooLarge) {
+        return fail("too-large", `This link's lab state is too large: it inflates past the limit of ${formatBytes(LIMITS.urlStateBytes)}.`, { position: start });
+      }
+      return fail("bad-compression", "This link's lab state is damaged: it does not decompress (the link may be cut short).", { position: start });
     }
     let text: string;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(inflated);
     } catch {
-      return fail("bad-json", "This link's lab state is damaged: it is not UTF-8 text.");
+      return fail("bad-json", "This link's lab state is damaged: it is not UTF-8 text.", { field: "$" });
     }
     let packed: unknown;
     try {
       packed = JSON.parse(text);
     } catch {
-      return fail("bad-json", "This link's lab state is damaged: it is not JSON.");
+      return fail("bad-json", "This link's lab state is damaged: it is not JSON.", { field: "$" });
     }
     const r = unpackState(packed, authored);
-    if (!r.ok) return fail(r.code, `This link's lab state ${r.message}.`);
+    if (!r.ok) {
+      const newer = r.code === "unsupported-version" && typeof (packed as { v?: unknown }).v === "number" && (packed as { v: number }).v > STATE_VERSION;
+      return fail(
+        r.code,
+        newer ? `This link was made by a newer version of the lab: its lab state ${r.message}.` : `This link's lab state ${r.message}.`,
+        { field: r.field },
+      );
+    }
     return { ok: true, state: r.state };
   } catch (e) {
-    return fail("bad-state", `This link's lab state cannot be read: ${e instanceof Error ? e.message : String(e)}.`);
+    return fail("bad-state", `This link's lab state cannot be read: ${e instanceof Error ? e.message : String(e)}.`, { field: "$" });
   }
 }
 
-/** The state a packed object (packState's output, read back from JSON) describes; a problem otherwise. */
+/** Packed keys (packState's) of the LabState fields, to name a field as the token has it. */
+const PACKED_KEY: Record<string, string> = { scenarioText: "s", flowOverrides: "f", pastedDumps: "d", traces: "t", options: "o" };
+
+/**
+ * The state a packed object (packState's output, read back from JSON) describes; a problem otherwise, with the
+ * field at fault in the packed object's terms (`v`, `d[0].name`, `t.trace-0.port`; `$` for the whole).
+ */
 export function unpackState(
   packed: unknown,
   authored: LabState,
-): { ok: true; state: LabState } | { ok: false; code: "bad-state" | "unsupported-version"; message: string } {
-  if (!packed || typeof packed !== "object" || Array.isArray(packed)) return { ok: false, code: "bad-state", message: "is not an object" };
+): { ok: true; state: LabState } | { ok: false; code: "bad-state" | "unsupported-version"; message: string; field: string } {
+  if (!packed || typeof packed !== "object" || Array.isArray(packed)) return { ok: false, code: "bad-state", message: "is not an object", field: "$" };
   const p = packed as Record<string, unknown>;
-  if (p.v !== STATE_VERSION) return { ok: false, code: "unsupported-version", message: `has version ${JSON.stringify(p.v)}; this page reads version ${STATE_VERSION}` };
+  if (p.v !== STATE_VERSION) {
+    return { ok: false, code: "unsupported-version", message: `has version ${JSON.stringify(p.v) ?? "(none)"}; this page reads version ${STATE_VERSION}`, field: "v" };
+  }
   const candidate = {
     version: STATE_VERSION,
     scenarioText: p.s ?? authored.scenarioText,
@@ -189,7 +266,10 @@ export function unpackState(
     traces: p.t ?? authored.traces,
     options: p.o ?? authored.options,
   };
-  const problem = stateShapeProblem(candidate);
-  if (problem) return { ok: false, code: "bad-state", message: `is not valid: ${problem}` };
+  const issue = stateShapeIssue(candidate);
+  if (issue) {
+    const field = issue.field.replace(/^[A-Za-z]+/, (k) => PACKED_KEY[k] ?? k);
+    return { ok: false, code: "bad-state", message: `is not valid: ${issue.problem} (at ${field})`, field };
+  }
   return { ok: true, state: normalizeState(candidate as LabState) };
 }

@@ -2,7 +2,8 @@
  * Property-based fuzzing of every input the engine takes from a reader.
  * Bounded here (FUZZ_RUNS, default 150 per property); `npm run fuzz` runs
  * the same properties much longer. Properties: nothing throws but the
- * engine's typed errors, every error carries a position, printing then
+ * engine's typed errors, every error carries a position (the URL-state
+ * decoder's: a position in the token or the field at fault), printing then
  * parsing a flow gives the same flow, and any trace terminates.
  */
 import { readFileSync, readdirSync } from "node:fs";
@@ -16,6 +17,8 @@ import { traceFlow } from "../../src/trace.ts";
 import { loadScenario } from "../../src/k8s/index.ts";
 import { ShellSession } from "../../src/shell/session.ts";
 import { seedCluster, SEED_YAML } from "../cluster/helpers.ts";
+import { createState, update } from "../../src/state/state.ts";
+import { base64urlEncode, decodeState, encodeState, type UrlStateErrorCode } from "../../src/state/url.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -204,6 +207,92 @@ describe("fuzz: shell", () => {
         expect(Number.isInteger(r.code)).toBe(true);
       }),
       { ...params, numRuns: Math.max(30, Math.floor(RUNS / 2)) },
+    );
+  });
+});
+
+describe("fuzz: URL-state decoder", () => {
+  const authored = createState(SEED_YAML);
+  const CODES: UrlStateErrorCode[] = ["unsupported-version", "too-large", "bad-base64", "bad-compression", "bad-json", "bad-state", "unsupported-platform"];
+  const deflate = async (text: string): Promise<string> => {
+    const out = await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer();
+    return `1.${base64urlEncode(new Uint8Array(out))}`;
+  };
+  const edited = fc
+    .record({
+      scenario: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+      dump: fc.option(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 40 })), { nil: undefined }),
+      trace: fc.option(fc.record({ from: fc.string({ maxLength: 8 }), to: fc.string({ maxLength: 8 }), port: fc.nat(65535) }), { nil: undefined }),
+      option: fc.option(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { nil: undefined }),
+    })
+    .map((e) =>
+      update(
+        authored,
+        authored,
+        e.scenario !== undefined ? { scenarioText: SEED_YAML + e.scenario } : {},
+        e.dump ? { addDump: { id: "dump1", name: e.dump[0], text: e.dump[1] } } : {},
+        e.trace ? { trace: { id: "trace-0", query: e.trace } } : {},
+        e.option ? { options: { [e.option[0]]: e.option[1] } } : {},
+      ).state,
+    );
+  /** Edits of a token as a link gets damaged: cut short, characters flipped, inserted or deleted. */
+  const damage = fc.array(
+    fc.tuple(fc.constantFrom("cut", "flip", "insert", "delete"), fc.nat(), fc.constantFrom("A", "z", "_", "-", "0", "=", "%", " ", ".", "é", "+", "/")),
+    { minLength: 1, maxLength: 3 },
+  );
+  /** JSON values that are almost packed states: wrong types, versions and shapes in every field. */
+  const junk = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.integer()), { maxKeys: 2 }));
+  const almost = fc.record(
+    {
+      v: fc.oneof(fc.constant(1), fc.constant(2), fc.constant(0), junk),
+      s: fc.oneof(fc.string(), junk),
+      f: fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string(), junk), { maxKeys: 2 }), junk),
+      d: fc.oneof(fc.array(fc.record({ id: fc.oneof(fc.string(), junk), name: fc.oneof(fc.string(), junk), text: fc.oneof(fc.string(), junk) }, { requiredKeys: [] }), { maxLength: 2 }), junk),
+      t: fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.record({ from: fc.oneof(fc.string(), junk), to: fc.string(), port: fc.oneof(fc.integer(), junk), proto: fc.oneof(fc.constantFrom("tcp", "udp", "icmp"), junk), reply: fc.oneof(fc.boolean(), junk) }, { requiredKeys: [] }), junk), { maxKeys: 2 }), junk),
+      o: fc.oneof(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string(), junk), { maxKeys: 2 }), junk),
+    },
+    { requiredKeys: [] },
+  );
+  const token = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.string({ maxLength: 60 }).map((s) => `1.${s}`),
+    fc.tuple(edited, damage).map(async ([state, edits]) => {
+      let t = await encodeState(state, authored);
+      for (const [kind, pos, ch] of edits) {
+        const p = pos % (t.length + 1);
+        if (kind === "cut") t = t.slice(0, p);
+        else if (kind === "flip") t = t.slice(0, p) + ch + t.slice(p + 1);
+        else if (kind === "insert") t = t.slice(0, p) + ch + t.slice(p);
+        else t = t.slice(0, p) + t.slice(p + 1);
+      }
+      return t;
+    }),
+    almost.map((p) => deflate(JSON.stringify(p))),
+    fc.oneof(fc.string(), junk.map((j) => JSON.stringify(j))).map((s) => deflate(s)),
+    fc.uint8Array({ maxLength: 64 }).map((b) => `1.${base64urlEncode(b)}`),
+  );
+
+  it("never throws; every error is typed and carries a position in the token or the field at fault", async () => {
+    await fc.assert(
+      fc.asyncProperty(token, async (t) => {
+        const tok = await t;
+        const r = await decodeState(tok, authored);
+        if (r.ok) {
+          expect(r.state.version).toBe(1);
+          expect(typeof r.state.scenarioText).toBe("string");
+          return;
+        }
+        expect(CODES, r.error.code).toContain(r.error.code);
+        expect(r.error.message).toMatch(/^This (link|browser)/);
+        if (r.error.position !== undefined) {
+          expect(Number.isInteger(r.error.position)).toBe(true);
+          expect(r.error.position).toBeGreaterThanOrEqual(0);
+          expect(r.error.position).toBeLessThanOrEqual(tok.length);
+        } else {
+          expect(r.error.field, r.error.message).toMatch(/^(\$|v|[sfdto]\b.*)$/);
+        }
+      }),
+      params,
     );
   });
 });

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createState, update } from "../../src/state/state.ts";
-import { base64urlDecode, base64urlEncode, decodeState, encodeState } from "../../src/state/url.ts";
+import { base64urlDecode, base64urlEncode, base64urlProblem, decodeState, encodeState } from "../../src/state/url.ts";
+import { LIMITS } from "../../src/limits.ts";
 
 const authored = createState("apiVersion: ovs-lab/v1alpha1\nkind: Cluster\n# ünïcödé ✓\n");
 
@@ -71,5 +72,59 @@ describe("URL state", () => {
         expect(Array.from(base64urlDecode(text)!)).toEqual(Array.from(bytes));
       }),
     );
+  });
+
+  it("says where a bad token is at fault: a position in the token, or the field of the state", async () => {
+    const deflate = async (text: string): Promise<string> => {
+      const cs = new CompressionStream("deflate-raw");
+      const out = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(cs)).arrayBuffer());
+      return `1.${base64urlEncode(out)}`;
+    };
+    const err = async (token: string) => {
+      const r = await decodeState(token, authored);
+      if (r.ok) throw new Error(`decoded ${token.slice(0, 40)}`);
+      return r.error;
+    };
+    expect(await err("x.AAAA")).toMatchObject({ code: "unsupported-version", position: 0 });
+    expect(await err("2.AAAA")).toMatchObject({ code: "unsupported-version", position: 0, message: expect.stringMatching(/newer version of the lab \(link format 2\)/) });
+    expect(await err("1.AB*D")).toMatchObject({ code: "bad-base64", position: 4, message: expect.stringMatching(/at character 5/) });
+    expect(await err("1.AAAAA")).toMatchObject({ code: "bad-base64", position: 6 });
+    expect(await err("1.AAAAAAAA")).toMatchObject({ code: "bad-compression", position: 2 });
+    expect(await err(await deflate("{"))).toMatchObject({ code: "bad-json", field: "$" });
+    expect(await err(await deflate(JSON.stringify({ v: 2, s: "x" })))).toMatchObject({
+      code: "unsupported-version",
+      field: "v",
+      message: expect.stringMatching(/newer version of the lab/),
+    });
+    expect(await err(await deflate(JSON.stringify({ v: 1, d: [{ id: "a", name: 3, text: "" }] })))).toMatchObject({ code: "bad-state", field: "d[0].name" });
+    expect(await err(await deflate(JSON.stringify({ v: 1, t: { "trace-0": { from: "a", to: "b", port: 1e6 } } })))).toMatchObject({
+      code: "bad-state",
+      field: "t.trace-0.port",
+    });
+    expect(await err(await deflate(JSON.stringify({ v: 1, f: { worker1: 7 } })))).toMatchObject({ code: "bad-state", field: "f.worker1" });
+  });
+
+  it("refuses a token over the stated limit, and one that inflates past it, without inflating it all", async () => {
+    const long = "1." + "A".repeat(LIMITS.urlStateChars);
+    expect(await decodeState(long, authored)).toMatchObject({
+      ok: false,
+      error: { code: "too-large", position: LIMITS.urlStateChars, message: expect.stringMatching(/over the limit of 1 MiB/) },
+    });
+    // 40 MiB of spaces deflate to a few dozen KB: a decompression bomb.
+    const cs = new CompressionStream("deflate-raw");
+    const bomb = new Uint8Array(await new Response(new Blob([new Uint8Array(40 * 1024 * 1024).fill(32)]).stream().pipeThrough(cs)).arrayBuffer());
+    const token = `1.${base64urlEncode(bomb)}`;
+    expect(token.length).toBeLessThan(LIMITS.urlStateChars);
+    expect(await decodeState(token, authored)).toMatchObject({ ok: false, error: { code: "too-large", position: 2, message: expect.stringMatching(/32 MiB/) } });
+    // And encodeState does not make links decodeState would refuse.
+    await expect(encodeState(update(authored, authored, { scenarioText: "x".repeat(LIMITS.urlStateBytes + 1) }).state, authored)).rejects.toThrow(/too large for a link/);
+  });
+
+  it("base64urlProblem points at the first character base64urlDecode refuses", () => {
+    expect(base64urlProblem("AAAA")).toBeUndefined();
+    expect(base64urlProblem("AA=A")).toBe(2);
+    expect(base64urlProblem("AAAAA")).toBe(4);
+    expect(base64urlProblem("AB")).toBe(1); // leftover bits not zero
+    expect(base64urlProblem("é")).toBe(0);
   });
 });
