@@ -1,9 +1,12 @@
 /**
  * LabState in a URL: `encodeState` gives a token for a URL fragment
  * (`#lab=TOKEN`), `decodeState` restores the state exactly. The token is
- * `1.` (the format version) followed by the base64url (no padding) of the
- * state's JSON compressed with deflate-raw, using the platform's
- * CompressionStream (browsers, workers and Node 18+): no dependency.
+ * `2.` (the format version) followed by the base64url (no padding) of the
+ * state's JSON compressed with zlib's "deflate" format, using the platform's
+ * CompressionStream (browsers, workers and Node 18+): no dependency. Its
+ * Adler-32 checksum makes a link altered by hand or damaged in transit fail
+ * to decode instead of giving a slightly different state. Format 1 tokens
+ * (the same with deflate-raw, no checksum) are still read.
  *
  * Parts equal to the authored state are left out of the token (a page's
  * share link with only a moved Pod stays short), so decoding needs the same
@@ -15,16 +18,19 @@
 import { LIMITS, formatBytes } from "../limits.ts";
 import { normalizeState, stateShapeIssue, STATE_VERSION, type LabState } from "./state.ts";
 
-export const URL_FORMAT_VERSION = 1;
+export const URL_FORMAT_VERSION = 2;
+
+/** The compression of each token format decodeState reads. */
+const FORMATS: Record<number, CompressionFormat> = { 1: "deflate-raw", 2: "deflate" };
 
 export type UrlStateErrorCode =
-  /** The token does not start with a known format version (`1.`), or its state has another version (`v`). */
+  /** The token does not start with a known format version (`2.`, `1.`), or its state has another version (`v`). */
   | "unsupported-version"
   /** The token is longer than LIMITS.urlStateChars, or inflates past LIMITS.urlStateBytes. */
   | "too-large"
   /** Characters outside base64url, or a length base64 cannot have. */
   | "bad-base64"
-  /** The bytes do not inflate (truncated or altered link). */
+  /** The bytes do not inflate, or fail their checksum (truncated or altered link). */
   | "bad-compression"
   /** The inflated text is not JSON. */
   | "bad-json"
@@ -167,7 +173,7 @@ export async function encodeState(state: LabState, authored: LabState): Promise<
   if (!hasStreams()) throw new Error("this browser cannot compress (no CompressionStream)");
   const raw = new TextEncoder().encode(JSON.stringify(packState(state, authored)));
   if (raw.length > LIMITS.urlStateBytes) throw new Error(`the lab state is too large for a link (over ${formatBytes(LIMITS.urlStateBytes)})`);
-  const bytes = await pipe(raw, new CompressionStream("deflate-raw"));
+  const bytes = await pipe(raw, new CompressionStream(FORMATS[URL_FORMAT_VERSION]!));
   const token = `${URL_FORMAT_VERSION}.${base64urlEncode(bytes)}`;
   if (token.length > LIMITS.urlStateChars) throw new Error(`the lab state is too large for a link (over ${formatBytes(LIMITS.urlStateChars)} once compressed)`);
   return token;
@@ -189,7 +195,8 @@ export async function decodeState(token: string, authored: LabState): Promise<De
     const m = /^(\d+)\./.exec(token);
     if (!m) return fail("unsupported-version", "This link's lab state has a format this page does not know (no version).", { position: 0 });
     const version = Number(m[1]);
-    if (version !== URL_FORMAT_VERSION) {
+    const format = FORMATS[version];
+    if (!format || m[1]!.length > 1) {
       return fail(
         "unsupported-version",
         version > URL_FORMAT_VERSION
@@ -208,12 +215,16 @@ export async function decodeState(token: string, authored: LabState): Promise<De
     }
     let inflated: Uint8Array;
     try {
-      inflated = await pipe(bytes, new DecompressionStream("deflate-raw"), LIMITS.urlStateBytes);
+      inflated = await pipe(bytes, new DecompressionStream(format), LIMITS.urlStateBytes);
     } catch (e) {
       if (e instanceof TooLarge) {
         return fail("too-large", `This link's lab state is too large: it inflates past the limit of ${formatBytes(LIMITS.urlStateBytes)}.`, { position: start });
       }
-      return fail("bad-compression", "This link's lab state is damaged: it does not decompress (the link may be cut short).", { position: start });
+      return fail(
+        "bad-compression",
+        "This link's lab state is damaged: it does not decompress, or fails its checksum (the link may be cut short or altered).",
+        { position: start },
+      );
     }
     let text: string;
     try {

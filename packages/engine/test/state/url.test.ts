@@ -18,7 +18,7 @@ describe("URL state", () => {
       { options: { view: "exact" } },
     ).state;
     const token = await encodeState(s, authored);
-    expect(token).toMatch(/^1\.[A-Za-z0-9_-]+$/);
+    expect(token).toMatch(/^2\.[A-Za-z0-9_-]+$/);
     const r = await decodeState(token, authored);
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.state).toEqual(s);
@@ -27,7 +27,7 @@ describe("URL state", () => {
   it("leaves unchanged parts out of the token", async () => {
     const small = await encodeState(update(authored, authored, { options: { a: "b" } }).state, authored);
     const big = await encodeState(update(authored, authored, { scenarioText: "x".repeat(500) + authored.scenarioText }).state, authored);
-    expect(small.length).toBeLessThan(40);
+    expect(small.length).toBeLessThan(48); // 8 of them the zlib header and checksum
     expect(big.length).toBeGreaterThan(small.length);
     const r = await decodeState(small, authored);
     expect(r.ok && r.state.scenarioText).toBe(authored.scenarioText);
@@ -36,10 +36,11 @@ describe("URL state", () => {
   it("returns typed errors for bad tokens, never throws", async () => {
     const cases: [string, string][] = [
       ["", "unsupported-version"],
-      ["2.AAAA", "unsupported-version"],
+      ["3.AAAA", "unsupported-version"],
       ["1.***", "bad-base64"],
       ["1.A", "bad-base64"],
       ["1.AAAAAAAA", "bad-compression"],
+      ["2.AAAAAAAA", "bad-compression"],
     ];
     for (const [token, code] of cases) {
       const r = await decodeState(token, authored);
@@ -86,7 +87,7 @@ describe("URL state", () => {
       return r.error;
     };
     expect(await err("x.AAAA")).toMatchObject({ code: "unsupported-version", position: 0 });
-    expect(await err("2.AAAA")).toMatchObject({ code: "unsupported-version", position: 0, message: expect.stringMatching(/newer version of the lab \(link format 2\)/) });
+    expect(await err("3.AAAA")).toMatchObject({ code: "unsupported-version", position: 0, message: expect.stringMatching(/newer version of the lab \(link format 3\)/) });
     expect(await err("1.AB*D")).toMatchObject({ code: "bad-base64", position: 4, message: expect.stringMatching(/at character 5/) });
     expect(await err("1.AAAAA")).toMatchObject({ code: "bad-base64", position: 6 });
     expect(await err("1.AAAAAAAA")).toMatchObject({ code: "bad-compression", position: 2 });
@@ -126,5 +127,27 @@ describe("URL state", () => {
     expect(base64urlProblem("AAAAA")).toBe(4);
     expect(base64urlProblem("AB")).toBe(1); // leftover bits not zero
     expect(base64urlProblem("é")).toBe(0);
+  });
+
+  it("still reads format 1 links (deflate-raw, no checksum)", async () => {
+    const cs = new CompressionStream("deflate-raw");
+    const json = JSON.stringify({ v: 1, o: { view: "exact" } });
+    const out = new Uint8Array(await new Response(new Blob([json]).stream().pipeThrough(cs)).arrayBuffer());
+    const r = await decodeState(`1.${base64urlEncode(out)}`, authored);
+    expect(r.ok && r.state.options).toEqual({ view: "exact" });
+  });
+
+  it("a link altered in any one character does not decode to another state (checksum)", async () => {
+    const s = update(authored, authored, { scenarioText: authored.scenarioText + "---\nkind: Pod\nmetadata:\n  name: altered-by-hand\n" }).state;
+    const token = await encodeState(s, authored);
+    for (let i = 2; i < token.length; i++) {
+      for (const c of ["A", "g", "_"]) {
+        if (token[i] === c) continue;
+        const r = await decodeState(token.slice(0, i) + c + token.slice(i + 1), authored);
+        // Changing only the last character's unused low bits is no change; anything else fails.
+        if (r.ok) expect(r.state, `${i}:${c}`).toEqual(s);
+        else expect(["bad-compression", "bad-base64", "bad-json"], `${i}:${c}`).toContain(r.error.code);
+      }
+    }
   });
 });
