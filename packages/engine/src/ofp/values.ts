@@ -529,6 +529,20 @@ export function formatPort(port: number, ports?: PortResolver): string {
   return name !== undefined ? quoteName(name) : String(port);
 }
 
+/**
+ * A port name as written in a flow: bare, or JSON-quoted (as quoteName writes it). Undefined when the quotes hold
+ * no valid JSON string (`"a\q"`): no port has that name, and the caller reports an unknown port.
+ */
+export function unquoteName(text: string): string | undefined {
+  if (!(text.length >= 2 && text.startsWith('"') && text.endsWith('"'))) return text;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A resolver over a bridge's ports; `showNames` decides whether numbers print as names. */
 export function portResolver(ports: ReadonlyMap<string, number>, showNames: boolean): PortResolver {
   const byNumber = new Map<number, string>();
@@ -539,7 +553,8 @@ export function portResolver(ports: ReadonlyMap<string, number>, showNames: bool
   }
   return {
     parse(text: string) {
-      const unq = text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? (JSON.parse(text) as string) : text;
+      const unq = unquoteName(text);
+      if (unq === undefined) return undefined;
       const n = parsePortNumber(unq);
       if (n !== undefined) return n;
       return ports.get(unq);

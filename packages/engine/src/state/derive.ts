@@ -24,7 +24,7 @@ import { keyOf, localPods } from "../k8s/query.ts";
 import type { Pod, Scenario } from "../k8s/types.ts";
 import { OfpError } from "../ofp/errors.ts";
 import { formatFlowLine, parseFlowFile, type Flow } from "../ofp/flow.ts";
-import { parsePortNumber, portResolver, type PortResolver } from "../ofp/values.ts";
+import { parsePortNumber, portResolver, unquoteName, type PortResolver } from "../ofp/values.ts";
 import { dumpFlows, parseDumpFilter } from "../render/dump.ts";
 import { promptOf, ShellSession } from "../shell/session.ts";
 import { formatTrace, traceFlow } from "../trace.ts";
@@ -504,8 +504,8 @@ export class LabDerivations {
       parse(text) {
         const n = known.parse(text);
         if (n !== undefined) return n;
-        const unq = text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? (JSON.parse(text) as string) : text;
-        if (parsePortNumber(unq) !== undefined || !/^[^\s,()=]+$/.test(unq)) return undefined;
+        const unq = unquoteName(text);
+        if (unq === undefined || parsePortNumber(unq) !== undefined || !/^[^\s,()=]+$/.test(unq)) return undefined;
         let p = names.get(unq);
         if (p === undefined) {
           while ([...names.values()].includes(next)) next++;

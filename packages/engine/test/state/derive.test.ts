@@ -203,4 +203,22 @@ describe("LabDerivations on the seed lab", () => {
     expect(t.passes[0]!.steps[0]!.table).toBe(0);
     expect(t.verdict).toMatch(/^Datapath actions:/);
   });
+
+  it("a pasted dump or a traced flow with a quoted port name that is not a JSON string gets an error on its line, not a crash", async () => {
+    const d = new LabDerivations(authored, { fileName: "seed.yaml" });
+    const dump = [
+      "NXST_FLOW reply (xid=0x4):",
+      ' cookie=0x0, table=0, priority=1,in_port="\\"><svg/onload=x>" actions=drop',
+      ' cookie=0x0, table=0, priority=1,in_port="a\\q" actions=drop',
+      ' cookie=0x0, table=0, priority=0,in_port="eth0" actions=output:"eth1"',
+    ].join("\n");
+    d.setState(edit({ addDump: { id: "d1", name: "mine", text: dump } }));
+    const info = await d.parseDump("d1", async () => undefined);
+    expect(info.flowCount).toBe(1);
+    expect(info.errors.map((e) => [e.line, e.message])).toEqual([
+      [2, expect.stringMatching(/invalid or unknown port for in_port/)],
+      [3, expect.stringMatching(/invalid or unknown port for in_port/)],
+    ]);
+    expect(() => d.traceDump({ dump: "d1", flow: 'in_port="a\\q",tcp' })).toThrow(/invalid or unknown port for in_port/);
+  });
 });
