@@ -97,7 +97,17 @@ async function terminal(el: HTMLElement, defaults: Record<string, string>): Prom
   if (node !== defaults.node || commands.length > 0 || sharedState) {
     term.querySelector(".term-log")?.replaceChildren();
   }
-  await handle.setNode(node);
+  try {
+    await handle.setNode(node);
+  } catch (e) {
+    // A ?node= the lab does not have: say so above the terminal, which stays usable on the default Node.
+    const p = document.createElement("p");
+    p.className = "embed-error";
+    p.setAttribute("role", "alert");
+    p.textContent = `${(e as Error).message}; the terminal is on ${defaults.node} instead.`;
+    term.before(p);
+    await handle.setNode(defaults.node!);
+  }
   for (const c of commands) await handle.run(c);
 }
 
@@ -112,7 +122,10 @@ async function main(): Promise<void> {
     terminal: ["node", "cmd"],
   };
   if (kind === "scenario") {
-    if (!sharedState) return;
+    if (!sharedState) {
+      host.dataset.state = "static";
+      return;
+    }
     const { pageStore } = await import("./engine-port.ts");
     const store = await pageStore();
     const code = host.querySelector(".scenario-yaml code");
