@@ -17,6 +17,7 @@ import { LiveFlows } from "./flows.ts";
 import { LiveShell } from "./shell.ts";
 import { LiveTopology } from "./topology.ts";
 import { LiveTrace } from "./trace.ts";
+import { showNotices } from "./notices.ts";
 import type { TopologyHighlight } from "../../src/live/client.ts";
 
 /** A live component: what it asks the worker for, and how it shows the answers. */
@@ -160,6 +161,7 @@ export function activate(): Promise<Runtime> {
       rt.dock.stateChanged(tr);
     });
     if (store.shareError) rt.dock.error(store.shareError.message);
+    showNotices(store);
     (window as unknown as { __ovsLabLive?: Runtime }).__ovsLabLive = rt;
     await rt.recompute(started);
     return rt;

@@ -3,5 +3,11 @@
 /** localStorage key prefix of a page's saved edits (persist.ts). */
 export const STORAGE_PREFIX = "ovs-lab:live:v1:";
 
+/**
+ * localStorage key prefix where a page's saved edits go when they no longer read (persist.ts): kept aside, never
+ * deleted, under `ovs-lab:live:unreadable:/the-page/` (then `…#2`, `…#3` when that key is taken).
+ */
+export const UNREADABLE_PREFIX = "ovs-lab:live:unreadable:";
+
 /** The URL fragment parameter of share links (share.ts). */
 export const SHARE_PARAM = "lab";

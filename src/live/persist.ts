@@ -1,33 +1,87 @@
 /**
  * The reader's edits survive a reload: the state's parts that differ from the
  * authored state are kept in localStorage under a key per page. Storage can
- * be full or disabled; then nothing is kept, and `save` says so.
+ * be full or disabled; then nothing is kept, and `save` says so. Saved edits
+ * that no longer read are moved aside under UNREADABLE_PREFIX + page, not
+ * deleted (`restoreSaved` says so).
  */
 import type { LabState } from "../../packages/engine/src/state/state.ts";
 import { isEdited } from "../../packages/engine/src/state/state.ts";
 import { packState, unpackState } from "../../packages/engine/src/state/url.ts";
 
-import { STORAGE_PREFIX as PREFIX } from "./keys.ts";
+import { STORAGE_PREFIX as PREFIX, UNREADABLE_PREFIX } from "./keys.ts";
+
+export { UNREADABLE_PREFIX };
 
 export function storageKey(page: string): string {
   return PREFIX + page;
 }
 
-/** The saved state of a page, or undefined (nothing saved, unreadable, or storage disabled). */
-export function loadSaved(page: string, authored: LabState): LabState | undefined {
+/** Saved edits of a page that no longer read (damaged, or written by another version of the site), and where they went. */
+export interface Unreadable {
+  /** Why they do not read, in the decoder's words ("is not JSON", "has version 2; this page reads version 1"). */
+  readonly reason: string;
+  /**
+   * The key they were moved to (`ovs-lab:live:unreadable:/page/`, see UNREADABLE_PREFIX); undefined when storage
+   * refused the move: then they stay under the page's own key, and the page must not save over them.
+   */
+  readonly movedTo: string | undefined;
+}
+
+export interface Restored {
+  /** The saved state, when there is one and it reads. */
+  readonly state?: LabState;
+  /** Set when there were saved edits that do not read. */
+  readonly unreadable?: Unreadable;
+}
+
+/** The key a page's unreadable saved text goes to: the first free one of `PREFIX/page/`, `…#2`, `…#3`, … (or one holding the same text). */
+function asideKey(page: string, raw: string): string | undefined {
+  for (let n = 1; n <= 20; n++) {
+    const key = UNREADABLE_PREFIX + page + (n === 1 ? "" : `#${n}`);
+    const there = localStorage.getItem(key);
+    if (there === null || there === raw) return key;
+  }
+  return undefined;
+}
+
+/**
+ * The page's saved state. Saved text that no longer reads is moved aside (see UNREADABLE_PREFIX), never
+ * deleted, and the outcome says so, for the page to tell the reader.
+ */
+export function restoreSaved(page: string, authored: LabState): Restored {
   let raw: string | null;
   try {
     raw = localStorage.getItem(storageKey(page));
   } catch {
-    return undefined;
+    return {};
   }
-  if (!raw) return undefined;
+  if (!raw) return {};
+  let reason: string;
   try {
     const r = unpackState(JSON.parse(raw), authored);
-    return r.ok ? r.state : undefined;
-  } catch {
-    return undefined;
+    if (r.ok) return { state: r.state };
+    reason = r.message;
+  } catch (e) {
+    reason = e instanceof SyntaxError ? "is not JSON" : `cannot be read (${e instanceof Error ? e.message : String(e)})`;
   }
+  let movedTo: string | undefined;
+  try {
+    const key = asideKey(page, raw);
+    if (key !== undefined) {
+      localStorage.setItem(key, raw);
+      localStorage.removeItem(storageKey(page));
+      movedTo = key;
+    }
+  } catch {
+    movedTo = undefined; // storage full or refused: the text stays where it is
+  }
+  return { unreadable: { reason, movedTo } };
+}
+
+/** The saved state of a page, or undefined (nothing saved, unreadable: then moved aside, or storage disabled). */
+export function loadSaved(page: string, authored: LabState): LabState | undefined {
+  return restoreSaved(page, authored).state;
 }
 
 export type SaveOutcome = "saved" | "cleared" | "without-dumps" | "failed";

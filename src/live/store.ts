@@ -5,7 +5,7 @@
  */
 import { createState, update, isEdited, type LabState, type Transaction, type TransactionSpec } from "../../packages/engine/src/state/state.ts";
 import { createClient, startWorker, type LabClient } from "./client.ts";
-import { loadSaved, save, type SaveOutcome } from "./persist.ts";
+import { restoreSaved, save, type SaveOutcome, type Unreadable } from "./persist.ts";
 import { readSharedState, SHARE_PARAM } from "./share.ts";
 import type { UrlStateError } from "../../packages/engine/src/state/url.ts";
 
@@ -31,6 +31,11 @@ export interface LiveStore {
   readonly lastSave: SaveOutcome | undefined;
   /** Set when the page was opened with a share link that could not be read. */
   readonly shareError: UrlStateError | undefined;
+  /**
+   * Set when the page's saved edits no longer read: they were moved aside (`movedTo`), or, when storage refused
+   * the move, left in place, and then this store saves nothing over them.
+   */
+  readonly unreadableSave: Unreadable | undefined;
   /** Stops the worker. */
   destroy(): void;
 }
@@ -49,14 +54,18 @@ export interface LiveStoreOptions {
   readonly worker?: Worker;
   /** Debounce of saves, ms (default 250). */
   readonly saveDelayMs?: number;
+  /** Why the URL's share link (`#lab=`) could not be read, when it could not: the page shows it (store.shareError). */
+  readonly shareError?: UrlStateError;
 }
 
 export function createLiveStore(opts: LiveStoreOptions): LiveStore {
   const page = opts.page ?? location.pathname;
   const fileName = opts.fileName ?? "scenario.yaml";
-  const persist = opts.persist ?? true;
   const authored = createState(opts.scenarioText);
-  let state = opts.initial ?? (persist ? loadSaved(page, authored) : undefined) ?? authored;
+  const restored = (opts.persist ?? true) ? restoreSaved(page, authored) : {};
+  // Saved edits that do not read and could not be moved aside must not be saved over.
+  const persist = (opts.persist ?? true) && !(restored.unreadable && restored.unreadable.movedTo === undefined);
+  let state = opts.initial ?? restored.state ?? authored;
   const client = createClient(opts.worker ?? startWorker(), authored, fileName);
   client.setState(state);
   const listeners = new Set<(tr: Transaction) => void>();
@@ -74,7 +83,8 @@ export function createLiveStore(opts: LiveStoreOptions): LiveStore {
     authored,
     fileName,
     client,
-    shareError: undefined,
+    shareError: opts.shareError,
+    unreadableSave: restored.unreadable,
     get state() {
       return state;
     },
@@ -135,10 +145,11 @@ export function getPageStore(): Promise<LiveStore> {
       scenarioText: SEED_SCENARIO,
       fileName: SEED_FILE_NAME,
       ...(shared?.ok ? { initial: shared.state } : {}),
+      ...(shared && !shared.ok ? { shareError: shared.error } : {}),
     });
-    if (shared) {
-      if (!shared.ok) (store as { shareError: UrlStateError | undefined }).shareError = shared.error;
+    if (shared?.ok) {
       // The state now lives in the page's storage; the address bar goes back to the page's own URL.
+      // (A link that does not read stays there, for the reader to look at or send back.)
       const hash = location.hash.slice(1).split("&").filter((p) => !p.startsWith(`${SHARE_PARAM}=`)).join("&");
       history.replaceState(history.state, "", `${location.pathname}${location.search}${hash ? `#${hash}` : ""}`);
     }

@@ -28,13 +28,18 @@ async function ownStore(persist: boolean): Promise<LiveStore> {
     fileName: "seed.yaml",
     persist,
     ...(shared?.ok ? { initial: shared.state } : {}),
+    ...(shared && !shared.ok ? { shareError: shared.error } : {}),
   });
 }
 
-/** The page's live store. */
+/** The page's live store; a share link or saved edits that could not be read are shown in a banner. */
 export function pageStore(): Promise<LiveStore> {
   const path = location.pathname;
-  return (store ??= path.startsWith("/embed/") ? ownStore(false) : path.startsWith("/playground") ? ownStore(true) : getPageStore());
+  store ??= (path.startsWith("/embed/") ? ownStore(false) : path.startsWith("/playground") ? ownStore(true) : getPageStore()).then(async (s) => {
+    if (s.shareError || s.unreadableSave) (await import("../../components/live/notices.ts")).showNotices(s);
+    return s;
+  });
+  return store;
 }
 
 let shared: EnginePort | undefined;
