@@ -9,5 +9,8 @@ export const STORAGE_PREFIX = "ovs-lab:live:v1:";
  */
 export const UNREADABLE_PREFIX = "ovs-lab:live:unreadable:";
 
+/** localStorage key prefix where a page's saved edits go when a share link's state replaces them (persist.ts). */
+export const REPLACED_PREFIX = "ovs-lab:live:replaced:";
+
 /** The URL fragment parameter of share links (share.ts). */
 export const SHARE_PARAM = "lab";

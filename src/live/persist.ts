@@ -9,9 +9,9 @@ import type { LabState } from "../../packages/engine/src/state/state.ts";
 import { isEdited } from "../../packages/engine/src/state/state.ts";
 import { packState, unpackState } from "../../packages/engine/src/state/url.ts";
 
-import { STORAGE_PREFIX as PREFIX, UNREADABLE_PREFIX } from "./keys.ts";
+import { REPLACED_PREFIX, STORAGE_PREFIX as PREFIX, UNREADABLE_PREFIX } from "./keys.ts";
 
-export { UNREADABLE_PREFIX };
+export { REPLACED_PREFIX, UNREADABLE_PREFIX };
 
 export function storageKey(page: string): string {
   return PREFIX + page;
@@ -35,10 +35,10 @@ export interface Restored {
   readonly unreadable?: Unreadable;
 }
 
-/** The key a page's unreadable saved text goes to: the first free one of `PREFIX/page/`, `…#2`, `…#3`, … (or one holding the same text). */
-function asideKey(page: string, raw: string): string | undefined {
+/** The key saved text goes aside to: the first free one of `<prefix><page>`, `…#2`, `…#3`, … (or one holding the same text). */
+function asideKey(prefix: string, page: string, raw: string): string | undefined {
   for (let n = 1; n <= 20; n++) {
-    const key = UNREADABLE_PREFIX + page + (n === 1 ? "" : `#${n}`);
+    const key = prefix + page + (n === 1 ? "" : `#${n}`);
     const there = localStorage.getItem(key);
     if (there === null || there === raw) return key;
   }
@@ -67,7 +67,7 @@ export function restoreSaved(page: string, authored: LabState): Restored {
   }
   let movedTo: string | undefined;
   try {
-    const key = asideKey(page, raw);
+    const key = asideKey(UNREADABLE_PREFIX, page, raw);
     if (key !== undefined) {
       localStorage.setItem(key, raw);
       localStorage.removeItem(storageKey(page));
@@ -77,6 +77,23 @@ export function restoreSaved(page: string, authored: LabState): Restored {
     movedTo = undefined; // storage full or refused: the text stays where it is
   }
   return { unreadable: { reason, movedTo } };
+}
+
+/**
+ * Moves the page's saved edits aside, under REPLACED_PREFIX + page (a share link's state is about to replace them).
+ * Returns the key, or undefined when nothing was saved or storage refused.
+ */
+export function keepReplaced(page: string): string | undefined {
+  try {
+    const raw = localStorage.getItem(storageKey(page));
+    if (raw === null) return undefined;
+    const key = asideKey(REPLACED_PREFIX, page, raw);
+    if (key === undefined) return undefined;
+    localStorage.setItem(key, raw);
+    return key;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The saved state of a page, or undefined (nothing saved, unreadable: then moved aside, or storage disabled). */

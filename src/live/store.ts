@@ -5,7 +5,7 @@
  */
 import { createState, update, isEdited, type LabState, type Transaction, type TransactionSpec } from "../../packages/engine/src/state/state.ts";
 import { createClient, startWorker, type LabClient } from "./client.ts";
-import { restoreSaved, save, type SaveOutcome, type Unreadable } from "./persist.ts";
+import { keepReplaced, restoreSaved, save, type SaveOutcome, type Unreadable } from "./persist.ts";
 import { readSharedState, SHARE_PARAM } from "./share.ts";
 import type { UrlStateError } from "../../packages/engine/src/state/url.ts";
 
@@ -36,6 +36,8 @@ export interface LiveStore {
    * the move, left in place, and then this store saves nothing over them.
    */
   readonly unreadableSave: Unreadable | undefined;
+  /** Set when a share link's state replaced the page's saved edits: the key they were kept under. */
+  readonly replacedSave: string | undefined;
   /** Stops the worker. */
   destroy(): void;
 }
@@ -75,7 +77,12 @@ export function createLiveStore(opts: LiveStoreOptions): LiveStore {
     saveTimer = undefined;
     lastSave = save(page, state, authored);
   };
-  if (persist && opts.initial) flush();
+  let replacedSave: string | undefined;
+  if (persist && opts.initial) {
+    // The link's state replaces the page's saved edits: keep those aside first.
+    if (restored.state && isEdited(restored.state, opts.initial)) replacedSave = keepReplaced(page);
+    flush();
+  }
   if (persist) addEventListener("pagehide", () => saveTimer !== undefined && (clearTimeout(saveTimer), flush()));
 
   const store: LiveStore & { shareError: UrlStateError | undefined } = {
@@ -85,6 +92,7 @@ export function createLiveStore(opts: LiveStoreOptions): LiveStore {
     client,
     shareError: opts.shareError,
     unreadableSave: restored.unreadable,
+    replacedSave,
     get state() {
       return state;
     },

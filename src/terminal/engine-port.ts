@@ -36,7 +36,7 @@ async function ownStore(persist: boolean): Promise<LiveStore> {
 export function pageStore(): Promise<LiveStore> {
   const path = location.pathname;
   store ??= (path.startsWith("/embed/") ? ownStore(false) : path.startsWith("/playground") ? ownStore(true) : getPageStore()).then(async (s) => {
-    if (s.shareError || s.unreadableSave) (await import("../../components/live/notices.ts")).showNotices(s);
+    if (s.shareError || s.unreadableSave || s.replacedSave) (await import("../../components/live/notices.ts")).showNotices(s);
     return s;
   });
   return store;
