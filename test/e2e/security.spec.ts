@@ -549,6 +549,26 @@ test.describe("saved edits that no longer read are kept aside, and the page says
   }
 });
 
+test("a share link opened on a page with saved edits keeps those edits aside", async ({ page }) => {
+  const key = STORAGE_PREFIX + ARTICLE;
+  const mine = JSON.stringify({ v: 1, s: SEED + "\n# my own edit\n" });
+  await page.goto(ARTICLE);
+  await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [key, mine]);
+  await page.goto("about:blank");
+  await page.goto(`${ARTICLE}#lab=${await tokenOf({ scenarioText: SEED + "\n# the link's edit\n" })}`);
+  await settled(page, 0);
+  const banner = page.locator('.live-banner[data-notice="replaced"]');
+  await expect(banner).toContainText(`Your own earlier edits on this page were not deleted: they are kept in this browser's storage under “ovs-lab:live:replaced:${ARTICLE}”`);
+  const stored = await page.evaluate((k) => ({ now: localStorage.getItem(k), kept: localStorage.getItem(`ovs-lab:live:replaced:${location.pathname}`) }), key);
+  expect(stored.kept).toBe(mine);
+  expect(stored.now).toContain("the link's edit");
+  // Opening the same link again replaces nothing new: no banner.
+  await page.goto("about:blank");
+  await page.goto(`${ARTICLE}#lab=${await tokenOf({ scenarioText: SEED + "\n# the link's edit\n" })}`);
+  await settled(page, 0);
+  await expect(page.locator(".live-banner")).toHaveCount(0);
+});
+
 // ---------------------------------------------------------------- (5) framing
 
 async function framed(page: Page, baseURL: string | undefined, path: string): Promise<FrameLocator> {
