@@ -44,7 +44,7 @@ test.describe("live layer", () => {
     await expect(flowsFigure(page, "worker1", 0).locator(".line.live-added")).toHaveCount(0);
     await page.getByRole("button", { name: "Share" }).click();
     const url = new URL(await page.locator(".live-share-url").inputValue());
-    expect(url.hash).toMatch(/^#lab=1\.[A-Za-z0-9_-]+$/);
+    expect(url.hash).toMatch(/^#lab=2\.[A-Za-z0-9_-]+$/);
     const checks: [string, number, RegExp][] = [
       ["/spoofguard/", 10, /in_port="newpod-[0-9a-f]+".*nw_src=10\.222\.2\.\d+/],
       ["/l3-forwarding/", 70, /nw_dst=10\.222\.2\.\d+ actions=.*dec_ttl/],
