@@ -67,6 +67,6 @@ export async function highlightParts(parts: readonly CodePart[], extraClass = ""
     const withClass = part.lineClass ? inner.replaceAll('<span class="line">', `<span class="line ${part.lineClass}">`) : inner;
     lines.push(withClass);
   }
-  const cls = `shiki shiki-themes ${SHIKI_THEMES.light} ${SHIKI_THEMES.dark}${extraClass ? ` ${extraClass}` : ""}`;
+  const cls = `shiki shiki-themes ${SHIKI_THEMES.light.name} ${SHIKI_THEMES.dark.name}${extraClass ? ` ${extraClass}` : ""}`;
   return `<pre class="${cls}" style="${preStyle}" tabindex="0"><code>${lines.join("\n")}</code></pre>`;
 }
