@@ -41,7 +41,6 @@ export function setupSearch(): void {
 
   const show = (open: boolean): void => {
     panel.hidden = !open;
-    input.setAttribute("aria-expanded", String(open));
   };
   const links = (): HTMLAnchorElement[] => [...panel.querySelectorAll<HTMLAnchorElement>("a")];
 
@@ -72,7 +71,10 @@ export function setupSearch(): void {
     const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
     if (mine !== generation) return;
     render(panel, data, query);
-    status.textContent = data.length === 0 ? "No results." : `${found.results.length} result${found.results.length === 1 ? "" : "s"}.`;
+    status.textContent =
+      data.length === 0
+        ? "No results."
+        : `${found.results.length} result${found.results.length === 1 ? "" : "s"}; the Down arrow goes to them.`;
     show(true);
   });
 
