@@ -31,3 +31,32 @@ export function readDist(urlPath: string): Buffer {
   const file = urlPath.endsWith("/") ? path.join(DIST, urlPath, "index.html") : path.join(DIST, urlPath);
   return readFileSync(file);
 }
+
+/**
+ * Every page a reader can load: each built `index.html` (home, articles, /playground/, /embed/*) and the
+ * 404 page (`/404.html`, served for unknown paths).
+ */
+export function everyPage(): string[] {
+  const pages = builtPages();
+  try {
+    if (statSync(path.join(DIST, "404.html")).isFile()) pages.push("/404.html");
+  } catch {
+    // no 404 page built
+  }
+  return pages;
+}
+
+/**
+ * The URL to load an embed page with: the first "Copy embed code" source of the articles that points at it
+ * (`/embed/flows?node=worker1&table=0`), else the bare page.
+ */
+export function embedUrl(urlPath: string): string {
+  const base = urlPath.replace(/\/$/, "");
+  for (const p of articlePages()) {
+    for (const m of readDist(p).toString("utf8").matchAll(/data-embed-src="([^"]*)"/g)) {
+      const src = m[1]!.replaceAll("&amp;", "&");
+      if (src === base || src.startsWith(`${base}?`) || src.startsWith(`${base}/?`)) return src;
+    }
+  }
+  return urlPath;
+}
