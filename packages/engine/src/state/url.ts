@@ -21,7 +21,7 @@ import { normalizeState, stateShapeIssue, STATE_VERSION, type LabState } from ".
 export const URL_FORMAT_VERSION = 2;
 
 /** The compression of each token format decodeState reads. */
-const FORMATS: Record<number, CompressionFormat> = { 1: "deflate-raw", 2: "deflate" };
+const FORMATS: Record<number, "deflate-raw" | "deflate"> = { 1: "deflate-raw", 2: "deflate" };
 
 export type UrlStateErrorCode =
   /** The token does not start with a known format version (`2.`, `1.`), or its state has another version (`v`). */
