@@ -372,6 +372,16 @@ test("every page's policy allows no inline script but by hash, no eval, and no o
   }
 });
 
+test("every page loads under its policy with no violation", async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const { path } of everyBuiltPage()) {
+    await page.goto(path, { waitUntil: "load" });
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]'), path).toHaveCount(1);
+    await expect(page.locator("main"), path).toBeVisible();
+    expect(await violations(page), path).toEqual([]);
+  }
+});
+
 test("the pages work under their policy: no violation while using the live layer, the editor, a trace, the terminal and embeds", async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   // An article: go live, open the editor, edit, step a trace, open the exact view, share, paste a dump.
