@@ -15,9 +15,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { articlePages, builtPages, DIST, embedUrl, everyPage, readDist } from "./site.ts";
+import { builtPages, DIST, embedUrl, everyPage, readDist, sourceArticles, sourcePages } from "./site.ts";
 
-const BUILT = new Set(builtPages());
+let built: Set<string> | undefined;
 
 /**
  * Records, with the address of the page they happened on, every console error, uncaught exception, failed
@@ -67,16 +67,21 @@ async function checkPage(page: Page, origin: string): Promise<void> {
 /** Does a link's path name a page or file of the build? */
 function resolves(pathname: string): boolean {
   const p = decodeURIComponent(pathname);
-  if (BUILT.has(p) || BUILT.has(`${p}/`)) return true;
+  built ??= new Set(builtPages());
+  if (built.has(p) || built.has(`${p}/`)) return true;
   const file = path.join(DIST, p);
   return existsSync(file) && !p.endsWith("/");
 }
 
-/** The articles, in the sidebar's (reading) order; every other page is checked on its own. */
-const ARTICLES = new Set(articlePages().filter((p) => !p.startsWith("/embed/") && p !== "/playground/"));
+/** The articles: checked along the reading order. Every other page is checked on its own. */
+const ARTICLES = new Set(sourceArticles());
 
 test.describe("every page", () => {
-  for (const p of everyPage().filter((p) => !ARTICLES.has(p))) {
+  test("the build has exactly the pages of the sources", () => {
+    expect([...everyPage()].sort()).toEqual(sourcePages());
+  });
+
+  for (const p of sourcePages().filter((p) => !ARTICLES.has(p))) {
     test(`${p} loads cleanly, with one h1 and links that resolve`, async ({ context, page, baseURL }) => {
       const origin = new URL(baseURL!).origin;
       const problems = await watch(context, page, origin);
@@ -186,7 +191,7 @@ function wordOfOneArticle(): { word: string; page: string } {
   for (const [p, t] of texts) for (const m of t.matchAll(/\b[a-z]{10,}\b/g)) if (!candidates.has(m[0])) candidates.set(m[0], p);
   for (const word of [...candidates.keys()].sort()) {
     const pages = pagesWith(word.slice(0, 7));
-    if (pages.length === 1 && articlePages().includes(pages[0]!)) return { word, page: pages[0]! };
+    if (pages.length === 1 && ARTICLES.has(pages[0]!)) return { word, page: pages[0]! };
   }
   throw new Error("no word is found in exactly one article");
 }

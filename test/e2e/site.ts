@@ -33,7 +33,7 @@ export function readDist(urlPath: string): Buffer {
 }
 
 /**
- * Every page a reader can load: each built `index.html` (home, articles, /playground/, /embed/*) and the
+ * Every page a reader can load, as built: each `index.html` (home, articles, /playground/, /embed/*) and the
  * 404 page (`/404.html`, served for unknown paths).
  */
 export function everyPage(): string[] {
@@ -59,4 +59,41 @@ export function embedUrl(urlPath: string): string {
     }
   }
   return urlPath;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** The articles' pages, from content/*.mdx (`03-classifier.mdx` → `/classifier/`, as src/lib/navigation.ts). */
+export function sourceArticles(): string[] {
+  return readdirSync(path.join(ROOT, "content"))
+    .filter((f) => f.endsWith(".mdx"))
+    .map((f) => `/${f.replace(/\.mdx$/, "").replace(/^\d+[-_]/, "")}/`)
+    .sort();
+}
+
+/**
+ * The same pages as everyPage(), known from the sources without a build (so tests can be made for each before
+ * the site is built): src/pages/ (index → `/`, 404 → `/404.html`, `[...slug]` → the articles, the rest at their
+ * paths).
+ */
+export function sourcePages(): string[] {
+  const out: string[] = [];
+  const pagesDir = path.join(ROOT, "src/pages");
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        walk(full);
+        continue;
+      }
+      if (!name.endsWith(".astro")) continue;
+      const rel = path.relative(pagesDir, full).split(path.sep).join("/").replace(/\.astro$/, "");
+      if (rel === "index") out.push("/");
+      else if (rel === "404") out.push("/404.html");
+      else if (rel === "[...slug]") out.push(...sourceArticles());
+      else out.push(`/${rel.replace(/\/index$/, "")}/`);
+    }
+  };
+  walk(pagesDir);
+  return out.sort();
 }
