@@ -33,7 +33,12 @@ export function setupPlayground(): void {
     let seq = 0;
     const sync = async (): Promise<void> => {
       const mine = ++seq;
-      const token = store.edited ? await encodeState(store.state, store.authored) : undefined;
+      let token: string | undefined;
+      try {
+        token = store.edited ? await encodeState(store.state, store.authored) : undefined;
+      } catch {
+        return; // too large for a link (the dock's Share says so): the buttons keep the last state that fit
+      }
       if (mine !== seq) return;
       const picked = Object.values(store.state.traces)[0];
       for (const b of buttons) {
