@@ -58,3 +58,4 @@ export {
   type PathResult as ClusterPathResult,
 } from "../../packages/engine/src/cluster/index.ts";
 export { ShellSession, promptOf } from "../../packages/engine/src/shell/index.ts";
+export { exactTrace, packetLine, verdictOf, REJECTED_NOTE } from "../../packages/engine/src/state/index.ts";

@@ -11,8 +11,8 @@
  * cluster trace follows connection state, so a later packet of a connection
  * needs `--ct-next` to take the same path through conntrack.
  */
-import { Cluster, formatFlowLine, formatTrace, traceCluster, traceFlow } from "./engine.ts";
-import type { Bridge, ClusterHop, ClusterOvsHop, ClusterPathResult, Scenario, TraceResult } from "./engine.ts";
+import { Cluster, exactTrace, packetLine, REJECTED_NOTE, traceCluster, verdictOf } from "./engine.ts";
+import type { Bridge, ClusterHop, ClusterOvsHop, ClusterPathResult, Scenario } from "./engine.ts";
 import type { TopologyHighlight } from "./topology-layout.ts";
 
 export class WalkError extends Error {
@@ -90,77 +90,14 @@ export interface WalkResult {
   readonly topology: TopologyHighlight;
 }
 
-const CT_STATES = ["trk,new", "trk,est", "trk,est,rpl", "trk,rel"];
-
-function ctCombos(n: number): string[][] {
-  if (n === 0) return [[]];
-  return ctCombos(n - 1).flatMap((rest) => CT_STATES.map((s) => [s, ...rest]));
-}
-
-/** Tables and flows of each pass of an ofproto/trace result, in the cluster trace's format. */
-function passesOf(bridge: Bridge, r: TraceResult): TableStepData[][] {
-  const ports = bridge.resolver(true);
-  return r.passes.map((p) => {
-    const out: TableStepData[] = [];
-    const walkNodes = (nodes: typeof p.tree): void => {
-      for (const n of nodes) {
-        if (n.type === "table" && n.tableId !== undefined) {
-          out.push({ table: n.tableId, flow: n.rule ? formatFlowLine(n.rule.flow, { version: 10, ports }).trim() : "" });
-        }
-        walkNodes(n.children);
-      }
-    };
-    walkNodes(p.tree);
-    return out;
-  });
-}
-
-function samePasses(a: readonly (readonly TableStepData[])[], b: readonly (readonly TableStepData[])[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
- * The ofproto/trace command (with the fewest --ct-next states) whose path
- * equals the hop's, and its output split into passes.
+ * The engine's exact-trace search (shared with the live layer); a flow that
+ * ofproto/trace refuses outright fails the build, naming the hop.
  */
-function exactTrace(bridge: Bridge, hop: ClusterOvsHop, ovs: "2.14" | "3.1"): Pick<OvsHopData, "command" | "passTexts" | "textNote"> {
-  const recircs = Math.max(0, hop.passes.length - 1);
-  const base = `ovs-appctl ofproto/trace br-int ${hop.flow}`;
-  let fallback: { command: string; result: TraceResult } | undefined;
-  for (const ctNext of [[], ...ctCombos(recircs)]) {
-    // Trailing trk,new states are the default: try the shortest list first.
-    if (ctNext.length && ctNext[ctNext.length - 1] === "trk,new") continue;
-    let result: TraceResult;
-    try {
-      result = traceFlow(bridge, hop.flow, { ctNext, ovs });
-    } catch {
-      continue;
-    }
-    const command = base + ctNext.map((s) => ` --ct-next ${s}`).join("");
-    fallback ??= { command, result };
-    if (samePasses(passesOf(bridge, result), hop.passes)) return { command, passTexts: splitPasses(formatTrace(result)) };
-  }
-  if (!fallback) throw new WalkError(`ofproto/trace rejects the flow of the hop on ${hop.node}: ${hop.flow}`);
-  return {
-    command: fallback.command,
-    passTexts: splitPasses(formatTrace(fallback.result)),
-    textNote:
-      "ofproto/trace cannot set every conntrack field (only ct_state, with --ct-next), so on its own it takes a " +
-      "different path from the tracked connection above. This is its output for a new connection.",
-  };
-}
-
-/** The exact text of each pass: the whole trace cut before each recirculation banner. */
-function splitPasses(text: string): string[] {
-  return text
-    .replace(/\n+$/, "")
-    .split(/\n\n(?==+\nrecirc\()/)
-    .map((t) => t.replace(/^\n+/, ""));
-}
-
-function packetLine(p: ClusterOvsHop["packet"]): string {
-  const ports = p.sport !== undefined ? `${p.src}:${p.sport} > ${p.dst}:${p.dport}` : `${p.src} > ${p.dst}`;
-  return `${p.proto} ${ports}, ${p.src_mac} > ${p.dst_mac}, ttl ${p.ttl}`;
+function exactTraceOf(bridge: Bridge, hop: ClusterOvsHop, ovs: "2.14" | "3.1"): Pick<OvsHopData, "command" | "passTexts" | "textNote"> {
+  const r = exactTrace(bridge, hop, ovs);
+  if (r.textNote?.startsWith(REJECTED_NOTE)) throw new WalkError(`ofproto/trace rejects the flow of the hop on ${hop.node}: ${hop.flow}`);
+  return r;
 }
 
 function hopData(bridgeOf: (node: string) => Bridge, h: ClusterHop, ovs: "2.14" | "3.1"): HopData {
@@ -173,7 +110,7 @@ function hopData(bridgeOf: (node: string) => Bridge, h: ClusterHop, ovs: "2.14" 
       passes: h.passes,
       ...(h.allowed_by ? { allowedBy: h.allowed_by } : {}),
       packet: packetLine(h.packet),
-      ...exactTrace(bridgeOf(h.node), h, ovs),
+      ...exactTraceOf(bridgeOf(h.node), h, ovs),
     };
   }
   if (h.where === "host") {
@@ -191,12 +128,6 @@ function hopData(bridgeOf: (node: string) => Bridge, h: ClusterHop, ovs: "2.14" 
   };
 }
 
-function verdictOf(r: ClusterPathResult): string {
-  if (r.verdict === "delivered") return `Delivered to ${r.delivered_to}.`;
-  const d = r.dropped_at!;
-  const where = typeof d.table === "number" ? `table ${d.table}` : d.table;
-  return `Dropped on ${d.node}, ${where}${r.reason ? `: ${r.reason}` : ""}.`;
-}
 
 export function walk(s: Scenario, bridgeOf: (node: string) => Bridge, req: WalkRequest, ovsVersion: string): WalkResult {
   const proto = req.proto ?? "tcp";

@@ -7,7 +7,9 @@ export * from "./state.ts";
 export type * from "./views.ts";
 export { LabDerivations, CancelledError, overrideKey, ofpProblem, FLOWS_FILE_NAME, type ProgressSink, type DeriveOptions } from "./derive.ts";
 export { diffLines, type DiffLine, type DiffMark } from "./diff.ts";
-export { liveTrace, conntrackOf, splitPasses, LiveTraceError, type LiveTraceOptions } from "./trace.ts";
+export {
+  liveTrace, conntrackOf, splitPasses, exactTrace, packetLine, verdictOf, REJECTED_NOTE, LiveTraceError, type LiveTraceOptions,
+} from "./trace.ts";
 export {
   encodeState, decodeState, packState, unpackState, base64urlEncode, base64urlDecode, base64urlProblem, URL_FORMAT_VERSION,
   type DecodeResult, type UrlStateError, type UrlStateErrorCode, type Packed,

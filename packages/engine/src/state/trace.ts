@@ -68,12 +68,20 @@ export function splitPasses(text: string): string[] {
     .map((t) => t.replace(/^\n+/, ""));
 }
 
-const TEXT_NOTE =
+/** The start of the note when ofproto/trace refuses the hop's flow outright. */
+export const REJECTED_NOTE = "ofproto/trace rejects the flow of this hop: ";
+
+/** The note shown when no --ct-next states reproduce a hop's path. */
+export const TEXT_NOTE =
   "ofproto/trace cannot set every conntrack field (only ct_state, with --ct-next), so on its own it takes a " +
   "different path from the tracked connection above. This is its output for a new connection.";
 
-/** The ofproto/trace command (with the fewest --ct-next states) whose path equals the hop's, and its passes' texts. */
-function exactTrace(bridge: Bridge, hop: OvsHop, ovs: "2.14" | "3.1"): { command: string; passTexts: string[]; textNote?: string } {
+/**
+ * The ofproto/trace command (with the fewest --ct-next states) whose path
+ * equals the hop's, and its passes' texts. Shared by the site's build-time
+ * traces and the live layer, so both show the same command.
+ */
+export function exactTrace(bridge: Bridge, hop: OvsHop, ovs: "2.14" | "3.1"): { command: string; passTexts: string[]; textNote?: string } {
   const recircs = Math.max(0, hop.passes.length - 1);
   const base = `ovs-appctl ofproto/trace br-int ${hop.flow}`;
   const want = JSON.stringify(hop.passes);
@@ -95,16 +103,18 @@ function exactTrace(bridge: Bridge, hop: OvsHop, ovs: "2.14" | "3.1"): { command
     if (JSON.stringify(tablesOf(result)) !== wantTables) continue;
     if (JSON.stringify(passesOf(bridge, result)) === want) return { command, passTexts: splitPasses(formatTrace(result)) };
   }
-  if (!fallback) return { command: base, passTexts: [], textNote: `ofproto/trace rejects the flow of this hop: ${hop.flow}` };
+  if (!fallback) return { command: base, passTexts: [], textNote: `${REJECTED_NOTE}${hop.flow}` };
   return { command: fallback.command, passTexts: splitPasses(formatTrace(fallback.result)), textNote: TEXT_NOTE };
 }
 
-function packetLine(p: OvsHop["packet"]): string {
+/** A hop's packet in one line: protocol, addresses and ports, MACs, TTL. */
+export function packetLine(p: OvsHop["packet"]): string {
   const ports = p.sport !== undefined ? `${p.src}:${p.sport} > ${p.dst}:${p.dport}` : `${p.src} > ${p.dst}`;
   return `${p.proto} ${ports}, ${p.src_mac} > ${p.dst_mac}, ttl ${p.ttl}`;
 }
 
-function verdictOf(r: PathResult): string {
+/** "Delivered to POD." or "Dropped on NODE, table N: reason." */
+export function verdictOf(r: PathResult): string {
   if (r.verdict === "delivered") return `Delivered to ${r.delivered_to}.`;
   const d = r.dropped_at!;
   const where = typeof d.table === "number" ? `table ${d.table}` : d.table;
