@@ -59,3 +59,4 @@ export {
 } from "../../packages/engine/src/cluster/index.ts";
 export { ShellSession, promptOf } from "../../packages/engine/src/shell/index.ts";
 export { exactTrace, packetLine, verdictOf, REJECTED_NOTE } from "../../packages/engine/src/state/index.ts";
+export type { TraceStepView, TracePassView, TraceHopView } from "../../packages/engine/src/state/index.ts";

@@ -14,7 +14,7 @@ import {
   ovsOfctl, ovsVsctl, parseDumpFilter, parseFlowFile, pipelineFamily, traceText,
 } from "./engine.ts";
 import { Cluster, promptOf, ShellSession } from "./engine.ts";
-import type { OvsHost, Port, Scenario } from "./engine.ts";
+import type { OvsHost, Port, Scenario, TraceHopView } from "./engine.ts";
 import { pipelineGraph } from "./pipeline-graph.ts";
 import { layoutPipeline, type PipelineLayout } from "./pipeline-layout.ts";
 import { layoutTopology, type TopologyInput, type TopologyLayout } from "./topology-layout.ts";
@@ -253,38 +253,8 @@ export interface TopologyView {
   readonly layout: TopologyLayout;
 }
 
-/** One table of a br-int hop: the flow that matched, as dump-flows prints it. */
-export interface TraceStepView {
-  readonly table: number;
-  readonly tableName?: string;
-  /** "" when no flow matched and the table has no miss flow. */
-  readonly flow: string;
-}
-
-/** One pass through one br-int (the first lookup, or one resumed after conntrack). */
-export interface TracePassView {
-  readonly label: string;
-  readonly steps: readonly TraceStepView[];
-  /** The exact ofproto/trace text of this pass. */
-  readonly text: string;
-}
-
-export type TraceHopView =
-  | {
-      readonly kind: "ovs";
-      readonly node: string;
-      readonly title: string;
-      readonly passes: readonly TracePassView[];
-      readonly allowedBy?: readonly string[];
-      /** The output port, when the packet left the bridge. */
-      readonly out?: string;
-      readonly packet: string;
-      /** The ofproto/trace command whose output the passes' texts are. */
-      readonly command: string;
-      readonly textNote?: string;
-    }
-  | { readonly kind: "host"; readonly node: string; readonly title: string; readonly lines: readonly string[] }
-  | { readonly kind: "tunnel"; readonly node: string; readonly title: string };
+// The step, pass and hop views are the engine's, shared with the live layer.
+export type { TraceStepView, TracePassView, TraceHopView } from "./engine.ts";
 
 export interface TracePathView {
   readonly hops: readonly TraceHopView[];
